@@ -1,0 +1,56 @@
+package dev.benchlake.connect;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.TransactionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.benchlake.config.BenchlakeSourceConfig;
+import dev.benchlake.sagemaker.SdkRecommenderApi;
+import dev.benchlake.source.JobShard;
+import dev.benchlake.source.RecommenderApi;
+import dev.benchlake.source.SourceEngine;
+
+/** Reads the jobs of one shard. All the work is in {@link SourceEngine}; this class wires it to Connect. */
+public class InferenceRecommenderSourceTask extends SourceTask {
+
+    private static final Logger log = LoggerFactory.getLogger(InferenceRecommenderSourceTask.class);
+
+    private SourceEngine engine;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        BenchlakeSourceConfig config = new BenchlakeSourceConfig(props);
+        int index = Integer.parseInt(props.getOrDefault(InferenceRecommenderSourceConnector.TASK_INDEX, "0"));
+        int count = Integer.parseInt(props.getOrDefault(InferenceRecommenderSourceConnector.TASK_COUNT, "1"));
+        List<String> mine = config.jobNames().stream().filter(job -> JobShard.of(job, count) == index).toList();
+        RecommenderApi api = SdkRecommenderApi.create(config);
+        TransactionContext transactions = context.transactionContext();
+        engine = new SourceEngine(api, config, Time.SYSTEM, new Random(), context.offsetStorageReader(), transactions);
+        engine.start(mine);
+        log.info("task {}/{} reading {} jobs", index + 1, count, mine.size());
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        return engine.poll();
+    }
+
+    @Override
+    public void stop() {
+        if (engine != null) {
+            engine.stop();
+        }
+    }
+}

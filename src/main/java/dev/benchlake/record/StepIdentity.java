@@ -1,0 +1,88 @@
+package dev.benchlake.record;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Identity and content of a benchmark step. Steps carry no id in the API, so the id is derived from what the
+ * benchmark was asked to measure; the endpoint name only tells apart two steps of one job with equal inputs.
+ */
+public final class StepIdentity {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Comparator<StepObservation.EnvironmentParameter> BY_KEY_THEN_VALUE =
+            Comparator.comparing(StepObservation.EnvironmentParameter::key, Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .thenComparing(StepObservation.EnvironmentParameter::value, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    private StepIdentity() {
+    }
+
+    /**
+     * A step can be identified once it names its endpoint: before that, two pending steps of one job are
+     * indistinguishable, and an id given then could not be kept once the endpoint appears.
+     */
+    public static boolean identifiable(StepObservation step) {
+        return step.endpoint() != null && step.endpoint().endpointName() != null;
+    }
+
+    /** The stable step id: the same step gets the same id whatever the order of pages or parameters. */
+    public static String stepId(StepObservation step) {
+        if (!identifiable(step)) {
+            throw new IllegalArgumentException("step of job " + step.jobName() + " names no endpoint and cannot be identified");
+        }
+        StepObservation.Endpoint e = step.endpoint();
+        StepObservation.Model m = step.model();
+        return Hashes.of("step/1", step.jobName(), step.stepType(),
+                e.instanceType(), e.initialInstanceCount(),
+                e.serverlessMemorySizeMb(), e.serverlessMaxConcurrency(), e.serverlessProvisionedConcurrency(),
+                m == null ? null : m.inferenceSpecificationName(),
+                m == null ? null : canonicalEnvironment(m.environmentParameters()),
+                m == null ? null : m.compilationJobName(),
+                e.endpointName());
+    }
+
+    /** Hash of everything the API reported for the step: a new value is a new observation. */
+    public static String contentHash(StepObservation step) {
+        StepObservation.Endpoint e = step.endpoint();
+        StepObservation.Model m = step.model();
+        StepObservation.Metrics x = step.metrics();
+        StepObservation.EndpointMetrics em = step.endpointMetrics();
+        return Hashes.of("content/1", step.jobName(), step.stepType(), step.status(), step.failureReason(),
+                e == null ? null : e.endpointName(), e == null ? null : e.variantName(),
+                e == null ? null : e.instanceType(), e == null ? null : e.initialInstanceCount(),
+                e == null ? null : e.serverlessMemorySizeMb(), e == null ? null : e.serverlessMaxConcurrency(),
+                e == null ? null : e.serverlessProvisionedConcurrency(),
+                m == null ? null : m.inferenceSpecificationName(), m == null ? null : m.compilationJobName(),
+                m == null ? null : canonicalEnvironment(m.environmentParameters()),
+                x == null ? null : x.costPerHour(), x == null ? null : x.costPerInference(),
+                x == null ? null : x.maxInvocations(), x == null ? null : x.modelLatency(),
+                x == null ? null : x.cpuUtilization(), x == null ? null : x.memoryUtilization(),
+                x == null ? null : x.modelSetupTime(),
+                em == null ? null : em.maxInvocations(), em == null ? null : em.modelLatency(),
+                step.invocationStartTime() == null ? null : step.invocationStartTime().toEpochMilli(),
+                step.invocationEndTime() == null ? null : step.invocationEndTime().toEpochMilli());
+    }
+
+    /**
+     * Environment parameters as a JSON object with sorted keys, {@code {"KEY":"value"}}; null when there are none.
+     * A key given twice keeps its greatest value, so the result does not depend on the order the API used.
+     */
+    public static String canonicalEnvironment(List<StepObservation.EnvironmentParameter> parameters) {
+        if (parameters == null || parameters.isEmpty()) {
+            return null;
+        }
+        Map<String, String> sorted = new TreeMap<>();
+        parameters.stream().sorted(BY_KEY_THEN_VALUE)
+                .forEach(p -> sorted.put(p.key() == null ? "" : p.key(), p.value()));
+        try {
+            return JSON.writeValueAsString(sorted);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
+    }
+}

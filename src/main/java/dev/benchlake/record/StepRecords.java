@@ -1,0 +1,152 @@
+package dev.benchlake.record;
+
+import java.time.Instant;
+import java.util.Date;
+
+import org.apache.kafka.connect.data.Struct;
+
+import dev.benchlake.config.JobStatuses;
+import dev.benchlake.config.NanHandling;
+
+/** Flattens observations into the Structs of {@link RecordSchemas}: pure functions. */
+public final class StepRecords {
+
+    private StepRecords() {
+    }
+
+    public static Struct stepKey(String jobName, String stepId) {
+        return new Struct(RecordSchemas.STEP_KEY).put("job_name", jobName).put("step_id", stepId);
+    }
+
+    /**
+     * The value record of one step.
+     *
+     * @param job the job as last described, or null when it is not known
+     * @throws NanMetricException when a metric is NaN and the policy is {@link NanHandling#FAIL}
+     */
+    public static Struct stepValue(StepObservation step, String stepId, String contentHash, JobObservation job,
+            RecordContext context, Instant observedAt) {
+        Struct s = new Struct(RecordSchemas.STEP)
+                .put("step_id", stepId)
+                .put("job_name", step.jobName())
+                .put("aws_region", context.region())
+                .put("step_type", step.stepType())
+                .put("status", step.status())
+                .put("is_terminal", JobStatuses.isTerminal(step.status()))
+                .put("failure_reason", step.failureReason())
+                .put("content_hash", contentHash)
+                .put("observed_at", Date.from(observedAt));
+        String account = job == null ? null : job.accountFromArn();
+        s.put("aws_account_id", account != null ? account : context.configuredAccount());
+        StepObservation.Endpoint e = step.endpoint();
+        if (e != null) {
+            s.put("endpoint_name", e.endpointName())
+                    .put("variant_name", e.variantName())
+                    .put("instance_type", e.instanceType())
+                    .put("initial_instance_count", e.initialInstanceCount())
+                    .put("serverless_memory_size_mb", e.serverlessMemorySizeMb())
+                    .put("serverless_max_concurrency", e.serverlessMaxConcurrency())
+                    .put("serverless_provisioned_concurrency", e.serverlessProvisionedConcurrency());
+        }
+        StepObservation.Model m = step.model();
+        if (m != null) {
+            s.put("inference_specification_name", m.inferenceSpecificationName())
+                    .put("compilation_job_name", m.compilationJobName())
+                    .put("environment_parameters", StepIdentity.canonicalEnvironment(m.environmentParameters()));
+        }
+        StepObservation.Metrics x = step.metrics();
+        if (x != null) {
+            NanHandling nan = context.nanHandling();
+            s.put("cost_per_hour", metric(x.costPerHour(), nan, step, stepId, "cost_per_hour"))
+                    .put("cost_per_inference", metric(x.costPerInference(), nan, step, stepId, "cost_per_inference"))
+                    .put("max_invocations", x.maxInvocations())
+                    .put("model_latency_ms", x.modelLatency())
+                    .put("cpu_utilization", metric(x.cpuUtilization(), nan, step, stepId, "cpu_utilization"))
+                    .put("memory_utilization", metric(x.memoryUtilization(), nan, step, stepId, "memory_utilization"))
+                    .put("model_setup_time", x.modelSetupTime());
+        }
+        StepObservation.EndpointMetrics em = step.endpointMetrics();
+        if (em != null) {
+            s.put("endpoint_max_invocations", em.maxInvocations()).put("endpoint_model_latency_ms", em.modelLatency());
+        }
+        Instant start = step.invocationStartTime();
+        Instant end = step.invocationEndTime();
+        s.put("invocation_start_time", start == null ? null : new Date(start.toEpochMilli()));
+        s.put("invocation_end_time", end == null ? null : new Date(end.toEpochMilli()));
+        s.put("benchmark_duration_ms", start == null || end == null ? null : end.toEpochMilli() - start.toEpochMilli());
+        if (job != null) {
+            s.put("job_arn", job.jobArn())
+                    .put("job_type", job.jobType())
+                    .put("job_status", job.status())
+                    .put("job_creation_time", job.creationTime() == null ? null : new Date(job.creationTime().toEpochMilli()))
+                    .put("model_name", job.modelName())
+                    .put("model_package_version_arn", job.modelPackageVersionArn());
+        }
+        return s;
+    }
+
+    public static Struct jobKey(String jobName) {
+        return new Struct(RecordSchemas.JOB_KEY).put("job_name", jobName);
+    }
+
+    /** Hash of what the API reported for a job plus Benchlake's closed state. */
+    public static String jobContentHash(JobObservation job, boolean closed, String closeReason) {
+        if (job == null) {
+            return Hashes.of("job/1", null, closed, closeReason);
+        }
+        return Hashes.of("job/1", job.jobName(), job.jobArn(), job.jobType(), job.status(), job.jobDescription(),
+                job.failureReason(), millis(job.creationTime()), millis(job.completionTime()),
+                millis(job.lastModifiedTime()), job.modelName(), job.modelPackageVersionArn(), closed, closeReason);
+    }
+
+    /**
+     * The value record of one job.
+     *
+     * @param job the job as described, or null when the API no longer knows it
+     */
+    public static Struct jobValue(String jobName, JobObservation job, boolean closed, String closeReason,
+            int stepsEmitted, String contentHash, RecordContext context, Instant observedAt) {
+        Struct s = new Struct(RecordSchemas.JOB)
+                .put("job_name", jobName)
+                .put("aws_region", context.region())
+                .put("closed", closed)
+                .put("close_reason", closeReason)
+                .put("steps_emitted", stepsEmitted)
+                .put("content_hash", contentHash)
+                .put("observed_at", Date.from(observedAt));
+        String account = job == null ? null : job.accountFromArn();
+        s.put("aws_account_id", account != null ? account : context.configuredAccount());
+        if (job != null) {
+            s.put("job_arn", job.jobArn())
+                    .put("job_type", job.jobType())
+                    .put("status", job.status())
+                    .put("job_description", job.jobDescription())
+                    .put("failure_reason", job.failureReason())
+                    .put("creation_time", date(job.creationTime()))
+                    .put("completion_time", date(job.completionTime()))
+                    .put("last_modified_time", date(job.lastModifiedTime()))
+                    .put("model_name", job.modelName())
+                    .put("model_package_version_arn", job.modelPackageVersionArn());
+        }
+        return s;
+    }
+
+    private static Double metric(Float value, NanHandling policy, StepObservation step, String stepId, String field) {
+        if (value == null || !value.isNaN()) {
+            return Floats.toDouble(value);
+        }
+        return switch (policy) {
+            case NULL -> null;
+            case KEEP -> Double.NaN;
+            case FAIL -> throw new NanMetricException(step.jobName(), stepId, field);
+        };
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    private static Date date(Instant instant) {
+        return instant == null ? null : new Date(instant.toEpochMilli());
+    }
+}

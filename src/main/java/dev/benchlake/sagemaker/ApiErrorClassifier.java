@@ -1,0 +1,89 @@
+package dev.benchlake.sagemaker;
+
+import java.util.Set;
+
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
+
+import dev.benchlake.source.ApiErrorKind;
+import dev.benchlake.source.ApiException;
+
+/** The one place that decides what a failed SageMaker call means. */
+public final class ApiErrorClassifier {
+
+    /** Error codes that mean the credentials or the IAM policy are wrong: retrying cannot help. */
+    static final Set<String> AUTH_CODES = Set.of("AccessDeniedException", "AccessDenied", "UnrecognizedClientException",
+            "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException",
+            "MissingAuthenticationToken", "IncompleteSignature", "NotAuthorized");
+
+    private ApiErrorClassifier() {
+    }
+
+    /**
+     * Classifies an exception thrown by a call.
+     *
+     * @param operation the API operation, used in messages (and to name the IAM action that is missing)
+     * @param withToken whether the call carried a NextToken: a ValidationException then means the token is unusable
+     */
+    public static ApiException classify(String operation, boolean withToken, SdkException e) {
+        return new ApiException(kind(withToken, e), operation, describe(operation, e), e);
+    }
+
+    static ApiErrorKind kind(boolean withToken, SdkException e) {
+        if (e instanceof ResourceNotFoundException) {
+            return ApiErrorKind.NOT_FOUND;
+        }
+        if (e instanceof AwsServiceException service) {
+            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+            if (service.isThrottlingException()) {
+                return ApiErrorKind.THROTTLED;
+            }
+            if ("ResourceNotFound".equals(code)) {
+                return ApiErrorKind.NOT_FOUND;
+            }
+            if (code != null && AUTH_CODES.contains(code) || service.statusCode() == 401 || service.statusCode() == 403) {
+                return ApiErrorKind.AUTH;
+            }
+            if ("ValidationException".equals(code) && withToken) {
+                return ApiErrorKind.TOKEN_REJECTED;
+            }
+            if (service.statusCode() >= 500 || service.retryable()) {
+                return ApiErrorKind.TRANSIENT;
+            }
+            return ApiErrorKind.JOB_ERROR;
+        }
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+            return ApiErrorKind.TRANSIENT;
+        }
+        if (e instanceof SdkClientException && isCredentialsProblem(e)) {
+            return ApiErrorKind.AUTH;
+        }
+        return e.retryable() ? ApiErrorKind.TRANSIENT : ApiErrorKind.JOB_ERROR;
+    }
+
+    private static boolean isCredentialsProblem(SdkException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("Unable to load credentials") || m.contains("Unable to load region"));
+    }
+
+    private static String describe(String operation, SdkException e) {
+        ApiErrorKind kind = kind(false, e);
+        String base;
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+            base = service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + "): "
+                    + service.awsErrorDetails().errorMessage();
+        } else {
+            base = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        if (kind == ApiErrorKind.AUTH) {
+            return base + ". The credentials need IAM permission sagemaker:" + operation
+                    + " (Benchlake needs sagemaker:ListInferenceRecommendationsJobSteps, "
+                    + "sagemaker:DescribeInferenceRecommendationsJob and sagemaker:ListInferenceRecommendationsJobs)";
+        }
+        return base;
+    }
+}

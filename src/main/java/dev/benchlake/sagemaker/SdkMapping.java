@@ -1,0 +1,79 @@
+package dev.benchlake.sagemaker;
+
+import java.util.List;
+
+import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceRecommendationsJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.EndpointOutputConfiguration;
+import software.amazon.awssdk.services.sagemaker.model.InferenceMetrics;
+import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJobStep;
+import software.amazon.awssdk.services.sagemaker.model.ModelConfiguration;
+import software.amazon.awssdk.services.sagemaker.model.ProductionVariantServerlessConfig;
+import software.amazon.awssdk.services.sagemaker.model.RecommendationJobInferenceBenchmark;
+import software.amazon.awssdk.services.sagemaker.model.RecommendationJobInputConfig;
+import software.amazon.awssdk.services.sagemaker.model.RecommendationMetrics;
+
+import dev.benchlake.record.JobObservation;
+import dev.benchlake.record.StepObservation;
+
+/**
+ * SDK model to plain observations. Enum-like values go through the SDK's {@code …AsString()} accessors so a
+ * value newer than this SDK (a new instance type, a new status) arrives as the API sent it.
+ */
+final class SdkMapping {
+
+    private SdkMapping() {
+    }
+
+    static StepObservation step(InferenceRecommendationsJobStep step) {
+        RecommendationJobInferenceBenchmark b = step.inferenceBenchmark();
+        if (b == null) {
+            return new StepObservation(step.jobName(), step.stepTypeAsString(), step.statusAsString(), null,
+                    null, null, null, null, null, null);
+        }
+        return new StepObservation(step.jobName(), step.stepTypeAsString(), step.statusAsString(), b.failureReason(),
+                endpoint(b.endpointConfiguration()), model(b.modelConfiguration()), metrics(b.metrics()),
+                endpointMetrics(b.endpointMetrics()), b.invocationStartTime(), b.invocationEndTime());
+    }
+
+    static JobObservation job(DescribeInferenceRecommendationsJobResponse r) {
+        RecommendationJobInputConfig input = r.inputConfig();
+        return new JobObservation(r.jobName(), r.jobArn(), r.jobTypeAsString(), r.statusAsString(), r.jobDescription(),
+                r.failureReason(), r.creationTime(), r.completionTime(), r.lastModifiedTime(),
+                input == null ? null : input.modelName(),
+                input == null ? null : input.modelPackageVersionArn());
+    }
+
+    private static StepObservation.Endpoint endpoint(EndpointOutputConfiguration e) {
+        if (e == null) {
+            return null;
+        }
+        ProductionVariantServerlessConfig s = e.serverlessConfig();
+        return new StepObservation.Endpoint(e.endpointName(), e.variantName(), e.instanceTypeAsString(),
+                e.initialInstanceCount(), s == null ? null : s.memorySizeInMB(), s == null ? null : s.maxConcurrency(),
+                s == null ? null : s.provisionedConcurrency());
+    }
+
+    private static StepObservation.Model model(ModelConfiguration m) {
+        if (m == null) {
+            return null;
+        }
+        List<StepObservation.EnvironmentParameter> env = m.hasEnvironmentParameters()
+                ? m.environmentParameters().stream()
+                        .map(p -> new StepObservation.EnvironmentParameter(p.key(), p.valueType(), p.value()))
+                        .toList()
+                : List.of();
+        return new StepObservation.Model(m.inferenceSpecificationName(), m.compilationJobName(), env);
+    }
+
+    private static StepObservation.Metrics metrics(RecommendationMetrics m) {
+        if (m == null) {
+            return null;
+        }
+        return new StepObservation.Metrics(m.costPerHour(), m.costPerInference(), m.maxInvocations(), m.modelLatency(),
+                m.cpuUtilization(), m.memoryUtilization(), m.modelSetupTime());
+    }
+
+    private static StepObservation.EndpointMetrics endpointMetrics(InferenceMetrics m) {
+        return m == null ? null : new StepObservation.EndpointMetrics(m.maxInvocations(), m.modelLatency());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.benchlake.sagemaker;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemaker.SageMakerClient;
+import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobStepsRequest;
+import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobStepsResponse;
+
+import dev.benchlake.config.BenchlakeSourceConfig;
+import dev.benchlake.record.JobObservation;
+import dev.benchlake.source.RecommenderApi;
+
+/** {@link RecommenderApi} on the AWS SDK for Java v2. */
+public final class SdkRecommenderApi implements RecommenderApi {
+
+    static final String DESCRIBE = "DescribeInferenceRecommendationsJob";
+    static final String LIST_STEPS = "ListInferenceRecommendationsJobSteps";
+
+    private final SageMakerClient client;
+
+    public SdkRecommenderApi(SageMakerClient client) {
+        this.client = client;
+    }
+
+    public static SdkRecommenderApi create(BenchlakeSourceConfig config) {
+        return new SdkRecommenderApi(SageMakerClientFactory.create(config));
+    }
+
+    @Override
+    public JobObservation describeJob(String jobName) {
+        try {
+            return SdkMapping.job(client.describeInferenceRecommendationsJob(r -> r.jobName(jobName)));
+        } catch (SdkException e) {
+            throw ApiErrorClassifier.classify(DESCRIBE, false, e);
+        }
+    }
+
+    @Override
+    public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
+        ListInferenceRecommendationsJobStepsRequest.Builder request = ListInferenceRecommendationsJobStepsRequest.builder()
+                .jobName(jobName).maxResults(maxResults).nextToken(nextToken);
+        if (statusFilter != null) {
+            request.status(statusFilter);
+        }
+        try {
+            ListInferenceRecommendationsJobStepsResponse response = client.listInferenceRecommendationsJobSteps(request.build());
+            return new StepPage(response.steps().stream().map(SdkMapping::step).toList(), response.nextToken());
+        } catch (SdkException e) {
+            throw ApiErrorClassifier.classify(LIST_STEPS, nextToken != null, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,271 @@
+package dev.benchlake.source;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.benchlake.config.JobStatuses;
+import dev.benchlake.offset.JobOffset;
+import dev.benchlake.record.RecordSchemas;
+import dev.benchlake.record.StepIdentity;
+import dev.benchlake.record.StepObservation;
+import dev.benchlake.record.StepRecords;
+
+/**
+ * Reads jobs one API call at a time. A pass over a job is: describe the job, then list its steps page by page.
+ * Each step whose content changed becomes a record whose offset says where the pass stands and which step
+ * contents were emitted, so a restart resumes mid-pass and never emits a content twice.
+ */
+final class JobReader {
+
+    private static final Logger log = LoggerFactory.getLogger(JobReader.class);
+
+    /** Empty pages in a row after which the token is taken as not making progress. */
+    static final int MAX_CONSECUTIVE_EMPTY_PAGES = 50;
+    /** Restarts of one pass after which the job waits for the next poll interval. */
+    static final int MAX_PASS_RESTARTS = 3;
+    static final long BACKOFF_BASE_MS = 200;
+    static final String CLOSE_COMPLETE = "COMPLETE";
+    static final String CLOSE_NOT_FOUND = "NOT_FOUND";
+
+    private final RecommenderApi api;
+    private final ReaderSettings settings;
+    private final Time time;
+    private final Random random;
+    private final TaskStats stats;
+
+    JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats) {
+        this.api = api;
+        this.settings = settings;
+        this.time = time;
+        this.random = random;
+        this.stats = stats;
+    }
+
+    /** What one call produced: records, and whether a pass ended or was interrupted (a transaction boundary). */
+    record Result(List<SourceRecord> records, boolean boundary) {
+        static final Result NOTHING = new Result(List.of(), false);
+    }
+
+    /** Makes the one API call that is next for this job, and schedules the job's next call. */
+    Result step(JobState s) {
+        long now = time.milliseconds();
+        if (!s.passStarted) {
+            return startPass(s, now);
+        }
+        String token = s.offset.nextToken();
+        RecommenderApi.StepPage page;
+        try {
+            stats.apiCalls.incrementAndGet();
+            page = api.listSteps(s.name(), settings.statusFilter(), settings.pageSize(), token);
+        } catch (ApiException e) {
+            return failed(s, e, now);
+        }
+        s.consecutiveFailures = 0;
+        s.passPages++;
+        stats.pages.incrementAndGet();
+        if (token != null) {
+            s.passTokens.add(token);
+        }
+        Instant observedAt = Instant.ofEpochMilli(now);
+        List<Pending> out = new ArrayList<>();
+        for (StepObservation step : page.steps()) {
+            if (!StepIdentity.identifiable(step)) {
+                s.passUnidentified++;
+                s.passAllTerminal = false;
+                stats.unidentifiedSteps.incrementAndGet();
+                continue;
+            }
+            if (!JobStatuses.isTerminal(step.status())) {
+                s.passAllTerminal = false;
+            }
+            String id = StepIdentity.stepId(step);
+            String hash = StepIdentity.contentHash(step);
+            if (s.offset.alreadyEmitted(id, hash)) {
+                continue;
+            }
+            Struct value = StepRecords.stepValue(step, id, hash, s.job, settings.context(), observedAt);
+            s.offset = s.offset.withStep(id, hash);
+            out.add(new Pending(settings.topic(), RecordSchemas.STEP_KEY, StepRecords.stepKey(s.name(), id),
+                    RecordSchemas.STEP, value, s.offset, now));
+            stats.stepRecords.incrementAndGet();
+        }
+        s.consecutiveEmptyPages = page.steps().isEmpty() ? s.consecutiveEmptyPages + 1 : 0;
+        String next = page.nextToken();
+        log.debug("job {}: page {} with {} steps, {} changed, more={}", s.name(), s.passPages, page.steps().size(),
+                out.size(), next != null);
+        boolean boundary = false;
+        if (next != null && (next.equals(token) || s.passTokens.contains(next))) {
+            restartPass(s, now, "the API returned a NextToken it had already returned in this pass");
+            boundary = true;
+        } else if (next != null && s.consecutiveEmptyPages >= MAX_CONSECUTIVE_EMPTY_PAGES) {
+            restartPass(s, now, s.consecutiveEmptyPages + " empty pages in a row");
+            boundary = true;
+        } else if (next != null) {
+            s.offset = s.offset.withNextToken(next, now);
+            s.dueAtMs = now;
+        } else {
+            s.offset = s.offset.withNextToken(null, 0L);
+            endPass(s, now, out);
+            boundary = true;
+        }
+        if (!out.isEmpty()) {
+            s.uncommittedRecords = true;
+        }
+        return new Result(toRecords(s, out), boundary);
+    }
+
+    private Result startPass(JobState s, long now) {
+        boolean resume = s.offset.nextToken() != null;
+        if (resume && now - s.offset.tokenIssuedAtMs() > settings.tokenMaxAge().toMillis()) {
+            log.info("job {}: stored NextToken is older than {} ms; reading the job again from page 1",
+                    s.name(), settings.tokenMaxAge().toMillis());
+            stats.tokenRestarts.incrementAndGet();
+            s.offset = s.offset.withNextToken(null, 0L);
+            resume = false;
+        }
+        try {
+            stats.apiCalls.incrementAndGet();
+            s.job = api.describeJob(s.name());
+        } catch (ApiException e) {
+            return failed(s, e, now);
+        }
+        s.consecutiveFailures = 0;
+        if (s.notFoundLogged) {
+            log.info("job {} exists now; reading it", s.name());
+            s.notFoundLogged = false;
+        }
+        s.startPass(resume);
+        s.dueAtMs = now;
+        return Result.NOTHING;
+    }
+
+    private void endPass(JobState s, long now, List<Pending> out) {
+        boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal
+                && s.job != null && JobStatuses.isTerminal(s.job.status());
+        String reason = closeable ? CLOSE_COMPLETE : null;
+        String jobHash = StepRecords.jobContentHash(s.job, closeable, reason);
+        if (!jobHash.equals(s.offset.jobHash())) {
+            s.offset = s.offset.withJobHash(jobHash).withClosed(closeable);
+            out.add(jobRecord(s, closeable, reason, jobHash, now));
+        }
+        s.endPass();
+        if (closeable) {
+            log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
+                    s.name(), s.job.status(), s.offset.stepHashes().size());
+            stats.jobsClosed.incrementAndGet();
+        } else {
+            s.dueAtMs = now + settings.pollInterval().toMillis();
+            if (s.passUnidentified > 0) {
+                log.debug("job {}: {} steps name no endpoint yet and were not emitted", s.name(), s.passUnidentified);
+            }
+        }
+    }
+
+    private Pending jobRecord(JobState s, boolean closed, String reason, String hash, long now) {
+        stats.jobRecords.incrementAndGet();
+        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.offset.stepHashes().size(), hash,
+                settings.context(), Instant.ofEpochMilli(now));
+        return new Pending(settings.jobsTopic(), RecordSchemas.JOB_KEY, StepRecords.jobKey(s.name()),
+                RecordSchemas.JOB, value, s.offset, now);
+    }
+
+    private void restartPass(JobState s, long now, String why) {
+        stats.tokenRestarts.incrementAndGet();
+        s.offset = s.offset.withNextToken(null, 0L);
+        s.passRestarts++;
+        if (s.passRestarts > MAX_PASS_RESTARTS) {
+            log.warn("job {}: {}; pass restarted {} times, trying again in {} ms", s.name(), why, s.passRestarts - 1,
+                    settings.pollInterval().toMillis());
+            s.endPass();
+            s.dueAtMs = now + settings.pollInterval().toMillis();
+        } else {
+            log.info("job {}: {}; reading the job again from page 1 (emitted steps are not emitted twice)", s.name(), why);
+            s.startPass(false);
+            s.dueAtMs = now;
+        }
+    }
+
+    private Result failed(JobState s, ApiException e, long now) {
+        switch (e.kind()) {
+            case AUTH -> throw new ConnectException("Benchlake cannot read job " + s.name() + ": " + e.getMessage(), e);
+            case TOKEN_REJECTED -> {
+                restartPass(s, now, "the API rejected the NextToken (" + e.getMessage() + ")");
+                return new Result(List.of(), true);
+            }
+            case NOT_FOUND -> {
+                return notFound(s, now);
+            }
+            case THROTTLED -> stats.throttled.incrementAndGet();
+            case TRANSIENT -> stats.transientErrors.incrementAndGet();
+            case JOB_ERROR -> stats.jobErrors.incrementAndGet();
+            default -> throw new IllegalStateException("unhandled " + e.kind());
+        }
+        s.consecutiveFailures++;
+        long backoff = backoffMs(s.consecutiveFailures);
+        if (e.kind() == ApiErrorKind.JOB_ERROR) {
+            log.warn("job {}: {}; trying again in {} ms, other jobs go on", s.name(), e.getMessage(), backoff);
+        } else {
+            log.debug("job {}: {} ({}); backing off {} ms", s.name(), e.kind(), e.getMessage(), backoff);
+        }
+        s.dueAtMs = now + backoff;
+        return new Result(List.of(), s.uncommittedRecords);
+    }
+
+    private Result notFound(JobState s, long now) {
+        boolean seenBefore = s.job != null || s.offset.jobHash() != null;
+        if (!seenBefore) {
+            if (!s.notFoundLogged) {
+                log.warn("job {} does not exist in {}; other jobs go on, and this one is checked again every {} ms",
+                        s.name(), settings.context().region(), settings.pollInterval().toMillis());
+                s.notFoundLogged = true;
+                stats.jobsNotFound.incrementAndGet();
+            }
+            s.endPass();
+            s.dueAtMs = now + settings.pollInterval().toMillis();
+            return Result.NOTHING;
+        }
+        log.info("job {} no longer exists: closed after {} steps", s.name(), s.offset.stepHashes().size());
+        stats.jobsNotFound.incrementAndGet();
+        stats.jobsClosed.incrementAndGet();
+        String hash = StepRecords.jobContentHash(s.job, true, CLOSE_NOT_FOUND);
+        s.offset = s.offset.withNextToken(null, 0L).withJobHash(hash).withClosed(true);
+        s.endPass();
+        List<Pending> out = new ArrayList<>();
+        out.add(jobRecord(s, true, CLOSE_NOT_FOUND, hash, now));
+        s.uncommittedRecords = true;
+        return new Result(toRecords(s, out), true);
+    }
+
+    private long backoffMs(int failures) {
+        long cap = Math.max(1_000L, settings.pollInterval().toMillis());
+        long exp = BACKOFF_BASE_MS << Math.min(failures - 1, 16);
+        long bounded = Math.min(cap, exp);
+        // full jitter between half and all of the bound spreads retries of many jobs apart
+        return bounded / 2 + (long) (random.nextDouble() * (bounded / 2.0));
+    }
+
+    /** Builds the records; the last one of a call carries the job's offset as it stands after the call. */
+    private List<SourceRecord> toRecords(JobState s, List<Pending> pending) {
+        List<SourceRecord> records = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            JobOffset offset = i == pending.size() - 1 ? s.offset : p.offset();
+            records.add(new SourceRecord(s.partition.toMap(), offset.toMap(), p.topic(), null, p.keySchema(), p.key(),
+                    p.valueSchema(), p.value(), p.timestamp()));
+        }
+        return records;
+    }
+
+    private record Pending(String topic, org.apache.kafka.connect.data.Schema keySchema, Struct key,
+            org.apache.kafka.connect.data.Schema valueSchema, Struct value, JobOffset offset, long timestamp) {
+    }
+}

@@ -1,0 +1,27 @@
+package dev.benchlake.source;
+
+import java.util.List;
+
+import dev.benchlake.record.JobObservation;
+import dev.benchlake.record.StepObservation;
+
+/**
+ * The SageMaker calls Benchlake makes, in plain types. The AWS SDK implementation lives in
+ * {@code dev.benchlake.sagemaker}; tests use fakes. Every method throws {@link ApiException} with the
+ * error already classified.
+ */
+public interface RecommenderApi extends AutoCloseable {
+
+    /** DescribeInferenceRecommendationsJob. */
+    JobObservation describeJob(String jobName);
+
+    /** One page of ListInferenceRecommendationsJobSteps. */
+    StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken);
+
+    @Override
+    void close();
+
+    /** One page of steps and the token of the next page, null on the last page. */
+    record StepPage(List<StepObservation> steps, String nextToken) {
+    }
+}

@@ -1,0 +1,27 @@
+package dev.benchlake.source;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one task; read by logs, tests and metrics. */
+public final class TaskStats {
+
+    public final AtomicLong apiCalls = new AtomicLong();
+    public final AtomicLong throttled = new AtomicLong();
+    public final AtomicLong transientErrors = new AtomicLong();
+    public final AtomicLong jobErrors = new AtomicLong();
+    public final AtomicLong tokenRestarts = new AtomicLong();
+    public final AtomicLong pages = new AtomicLong();
+    public final AtomicLong stepRecords = new AtomicLong();
+    public final AtomicLong jobRecords = new AtomicLong();
+    public final AtomicLong unidentifiedSteps = new AtomicLong();
+    public final AtomicLong jobsClosed = new AtomicLong();
+    public final AtomicLong jobsNotFound = new AtomicLong();
+
+    @Override
+    public String toString() {
+        return "apiCalls=" + apiCalls + ", throttled=" + throttled + ", transientErrors=" + transientErrors
+                + ", jobErrors=" + jobErrors + ", tokenRestarts=" + tokenRestarts + ", pages=" + pages
+                + ", stepRecords=" + stepRecords + ", jobRecords=" + jobRecords + ", unidentifiedSteps="
+                + unidentifiedSteps + ", jobsClosed=" + jobsClosed + ", jobsNotFound=" + jobsNotFound;
+    }
+}
