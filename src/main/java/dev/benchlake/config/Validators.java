@@ -97,6 +97,9 @@ final class Validators {
             @Override
             @SuppressWarnings("unchecked")
             public void ensureValid(String name, Object value) {
+                if (value == null) {
+                    return; // a missing required value is reported by ConfigDef itself
+                }
                 List<String> names = (List<String>) value;
                 Set<String> seen = new HashSet<>();
                 for (String job : names) {

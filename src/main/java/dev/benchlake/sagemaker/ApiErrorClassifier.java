@@ -62,7 +62,16 @@ public final class ApiErrorClassifier {
         if (e instanceof SdkClientException && isCredentialsProblem(e)) {
             return ApiErrorKind.AUTH;
         }
-        return e.retryable() ? ApiErrorKind.TRANSIENT : ApiErrorKind.JOB_ERROR;
+        return e.retryable() || causedByIo(e) ? ApiErrorKind.TRANSIENT : ApiErrorKind.JOB_ERROR;
+    }
+
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isCredentialsProblem(SdkException e) {

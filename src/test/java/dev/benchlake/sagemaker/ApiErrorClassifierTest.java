@@ -1,0 +1,77 @@
+package dev.benchlake.sagemaker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
+
+import dev.benchlake.source.ApiErrorKind;
+import dev.benchlake.source.ApiException;
+
+class ApiErrorClassifierTest {
+
+    private static AwsServiceException service(String code, int status) {
+        return SageMakerException.builder()
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("m-" + code).build())
+                .statusCode(status).build();
+    }
+
+    private static ApiErrorKind kind(boolean withToken, SdkException e) {
+        return ApiErrorClassifier.classify("ListInferenceRecommendationsJobSteps", withToken, e).kind();
+    }
+
+    @Test
+    void throttlingBacksOff() {
+        assertThat(kind(false, service("ThrottlingException", 400))).isEqualTo(ApiErrorKind.THROTTLED);
+        assertThat(kind(true, service("ThrottlingException", 400))).isEqualTo(ApiErrorKind.THROTTLED);
+    }
+
+    @Test
+    void serverErrorsAndTimeoutsAreTransient() {
+        assertThat(kind(false, service("InternalFailure", 500))).isEqualTo(ApiErrorKind.TRANSIENT);
+        assertThat(kind(false, service("ServiceUnavailable", 503))).isEqualTo(ApiErrorKind.TRANSIENT);
+        assertThat(kind(false, ApiCallTimeoutException.create(20_000))).isEqualTo(ApiErrorKind.TRANSIENT);
+        assertThat(kind(false, SdkClientException.create("connection reset", new IOException("reset"))))
+                .isEqualTo(ApiErrorKind.TRANSIENT);
+    }
+
+    @Test
+    void validationOfACallWithATokenMeansTheTokenIsUnusable() {
+        assertThat(kind(true, service("ValidationException", 400))).isEqualTo(ApiErrorKind.TOKEN_REJECTED);
+        assertThat(kind(false, service("ValidationException", 400))).isEqualTo(ApiErrorKind.JOB_ERROR);
+    }
+
+    @Test
+    void missingJobIsNotFound() {
+        ResourceNotFoundException notFound = ResourceNotFoundException.builder()
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ResourceNotFound").build()).statusCode(400).build();
+        assertThat(kind(false, notFound)).isEqualTo(ApiErrorKind.NOT_FOUND);
+        assertThat(kind(true, service("ResourceNotFound", 400))).isEqualTo(ApiErrorKind.NOT_FOUND);
+    }
+
+    @Test
+    void accessDeniedFailsFastNamingTheIamAction() {
+        ApiException e = ApiErrorClassifier.classify("DescribeInferenceRecommendationsJob", false,
+                service("AccessDeniedException", 400));
+        assertThat(e.kind()).isEqualTo(ApiErrorKind.AUTH);
+        assertThat(e.getMessage()).contains("sagemaker:DescribeInferenceRecommendationsJob");
+        assertThat(kind(false, service("UnrecognizedClientException", 400))).isEqualTo(ApiErrorKind.AUTH);
+        assertThat(kind(false, service("ExpiredTokenException", 400))).isEqualTo(ApiErrorKind.AUTH);
+        assertThat(kind(false, SdkClientException.create("Unable to load credentials from any of the providers")))
+                .isEqualTo(ApiErrorKind.AUTH);
+    }
+
+    @Test
+    void unparseableAnswerIsolatesTheJob() {
+        assertThat(kind(false, SdkClientException.create("Unable to unmarshall response"))).isEqualTo(ApiErrorKind.JOB_ERROR);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.benchlake.source;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.benchlake.record.JobObservation;
+import dev.benchlake.record.StepObservation;
+
+/** An in-memory API with page tokens "page-N" and scripted failures, for reader tests. */
+final class FakeRecommenderApi implements RecommenderApi {
+
+    final Map<String, JobObservation> jobs = new HashMap<>();
+    final Map<String, List<StepObservation>> steps = new HashMap<>();
+    final Deque<ApiException> failures = new ArrayDeque<>();
+    final List<String> tokensReceived = new ArrayList<>();
+    final AtomicInteger describeCalls = new AtomicInteger();
+    final AtomicInteger listCalls = new AtomicInteger();
+    /** When set, every page answers with this token instead of the next one. */
+    String stuckToken;
+
+    void put(JobObservation job, List<StepObservation> jobSteps) {
+        jobs.put(job.jobName(), job);
+        steps.put(job.jobName(), new ArrayList<>(jobSteps));
+    }
+
+    @Override
+    public JobObservation describeJob(String jobName) {
+        describeCalls.incrementAndGet();
+        if (!failures.isEmpty()) {
+            throw failures.poll();
+        }
+        JobObservation job = jobs.get(jobName);
+        if (job == null) {
+            throw new ApiException(ApiErrorKind.NOT_FOUND, "DescribeInferenceRecommendationsJob", "not found", null);
+        }
+        return job;
+    }
+
+    @Override
+    public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
+        listCalls.incrementAndGet();
+        tokensReceived.add(nextToken);
+        if (!failures.isEmpty()) {
+            throw failures.poll();
+        }
+        List<StepObservation> all = steps.get(jobName);
+        if (all == null) {
+            throw new ApiException(ApiErrorKind.NOT_FOUND, "ListInferenceRecommendationsJobSteps", "not found", null);
+        }
+        List<StepObservation> filtered = all.stream().filter(s -> statusFilter == null || statusFilter.equals(s.status())).toList();
+        int from = nextToken == null ? 0 : Integer.parseInt(nextToken.substring("page-".length()));
+        int to = Math.min(filtered.size(), from + maxResults);
+        String next = to < filtered.size() ? "page-" + to : null;
+        if (stuckToken != null) {
+            next = stuckToken;
+        }
+        return new StepPage(List.copyOf(filtered.subList(from, to)), next);
+    }
+
+    @Override
+    public void close() {
+    }
+}
