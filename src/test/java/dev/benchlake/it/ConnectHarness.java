@@ -1,0 +1,94 @@
+package dev.benchlake.it;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.connect.runtime.ConnectorConfig;
+import org.apache.kafka.connect.runtime.WorkerConfig;
+import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+
+import dev.benchlake.connect.InferenceRecommenderSourceConnector;
+import dev.benchlake.emulator.SageMakerEmulator;
+
+/** Kafka (KRaft) and Connect in-process, with the worker settings that keep integration tests quick. */
+public final class ConnectHarness implements AutoCloseable {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final EmbeddedConnectCluster connect;
+
+    private ConnectHarness(EmbeddedConnectCluster connect) {
+        this.connect = connect;
+    }
+
+    public static ConnectHarness start(String name, int workers, Map<String, String> extraWorkerProps) {
+        Map<String, String> worker = new HashMap<>();
+        worker.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, "service_load");
+        worker.put(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "500");
+        worker.put(DistributedConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS_CONFIG, "3000");
+        worker.put("producer.linger.ms", "5");
+        worker.putAll(extraWorkerProps);
+        EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
+                .name(name)
+                .numWorkers(workers)
+                .numBrokers(1)
+                .workerProps(worker)
+                .build();
+        cluster.start();
+        return new ConnectHarness(cluster);
+    }
+
+    public EmbeddedConnectCluster connect() {
+        return connect;
+    }
+
+    public String bootstrapServers() {
+        return connect.kafka().bootstrapServers();
+    }
+
+    /** A connector config reading the given jobs from the emulator, with JSON records (no registry needed). */
+    public static Map<String, String> connectorConfig(SageMakerEmulator emulator, String topicPrefix, String... jobs) {
+        Map<String, String> props = new HashMap<>();
+        props.put(ConnectorConfig.CONNECTOR_CLASS_CONFIG, InferenceRecommenderSourceConnector.class.getName());
+        props.put(ConnectorConfig.TASKS_MAX_CONFIG, "1");
+        props.put(ConnectorConfig.KEY_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
+        props.put(ConnectorConfig.VALUE_CONVERTER_CLASS_CONFIG, "org.apache.kafka.connect.json.JsonConverter");
+        props.put("key.converter.schemas.enable", "false");
+        props.put("value.converter.schemas.enable", "false");
+        props.put("aws.region", "us-east-1");
+        props.put("aws.endpoint.override", emulator.endpoint().toString());
+        props.put("aws.credentials.provider", "static");
+        props.put("aws.access.key.id", "AKIDBENCHLAKETEST");
+        props.put("aws.secret.access.key", "benchlake-test-secret");
+        props.put("job.names", String.join(",", jobs));
+        props.put("poll.interval.ms", "500");
+        props.put("page.size", "2");
+        props.put("topic", topicPrefix + ".steps");
+        props.put("jobs.topic", topicPrefix + ".jobs");
+        props.put("topic.creation.default.replication.factor", "1");
+        props.put("topic.creation.default.partitions", "1");
+        return props;
+    }
+
+    public void startConnector(String name, Map<String, String> props) {
+        connect.configureConnector(name, props);
+        int tasks = Integer.parseInt(props.getOrDefault(ConnectorConfig.TASKS_MAX_CONFIG, "1"));
+        try {
+            connect.assertions().assertConnectorAndAtLeastNumTasksAreRunning(name, 1,
+                    "connector " + name + " did not start");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (tasks < 1) {
+            throw new IllegalArgumentException("tasks.max must be positive");
+        }
+    }
+
+    @Override
+    public void close() {
+        connect.stop();
+    }
+}
