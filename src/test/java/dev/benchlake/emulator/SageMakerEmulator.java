@@ -63,6 +63,14 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
     }
 
+    static {
+        // the JDK server otherwise leaves Nagle on: header and body segments then wait on the client's
+        // delayed ACK (~40 ms a request). Read once by the JDK, so it must be set before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Scenario scenario;
     private final EmulatorClock clock;
     private final InferenceRecommenderApi api;
