@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -265,10 +264,5 @@ class StepPagingTest {
     private static String step(String endpointName) {
         return "{\"StepType\":\"BENCHMARK\",\"Status\":\"IN_PROGRESS\",\"InferenceBenchmark\":{\"EndpointConfiguration\":"
                 + "{\"EndpointName\":\"" + endpointName + "\",\"VariantName\":\"AllTraffic\",\"InstanceType\":\"ml.m5.large\"}}}";
-    }
-
-    @SuppressWarnings("unused")
-    private static Set<String> set(List<String> l) {
-        return new LinkedHashSet<>(l);
     }
 }
