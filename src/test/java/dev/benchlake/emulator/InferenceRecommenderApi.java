@@ -64,7 +64,7 @@ final class InferenceRecommenderApi {
     private ScenarioJob existingJob(String name, long t) throws ApiException {
         ScenarioJob job = scenario.job(name);
         if (job == null || !job.existsAt(t)) {
-            throw ApiException.notFound("Could not find job to describe with name " + name);
+            throw ApiException.notFound("Could not find job with name " + name);
         }
         return job;
     }
@@ -80,7 +80,7 @@ final class InferenceRecommenderApi {
         ScenarioJob job = existingJob(name, t);
         ObjectNode doc = job.resolve(t);
         ObjectNode full = jobDocument(job, doc, t);
-        ObjectNode input = full.with("InputConfig");
+        ObjectNode input = (ObjectNode) full.get("InputConfig");
         copyIfAbsent(doc, input, "ModelName");
         copyIfAbsent(doc, input, "ModelPackageVersionArn");
         ObjectNode out = pick(full, DESCRIBE_MEMBERS);

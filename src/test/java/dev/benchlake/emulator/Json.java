@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.DecimalNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +14,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,7 +27,6 @@ final class Json {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
     /** Members that carry a timestamp, wherever they appear in a job or step document. */
@@ -77,8 +74,7 @@ final class Json {
      * {@code target} is modified; {@code patch} is not (its values are copied).
      */
     static void merge(ObjectNode target, JsonNode patch) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : patch.properties()) {
             JsonNode value = e.getValue();
             JsonNode existing = target.get(e.getKey());
             if (value.isNull()) {
@@ -134,8 +130,7 @@ final class Json {
     static void normalizeTimestamps(JsonNode node, long epochMillis) {
         if (node.isObject()) {
             ObjectNode obj = (ObjectNode) node;
-            for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : obj.properties()) {
                 if (TIMESTAMP_FIELDS.contains(e.getKey()) && (e.getValue().isNumber() || e.getValue().isTextual())) {
                     e.setValue(wireTimestamp(timestampMillis(e.getValue(), epochMillis, e.getKey())));
                 } else {

@@ -82,8 +82,4 @@ final class PageTokens {
     static ApiException invalid() {
         return ApiException.validation("Invalid NextToken");
     }
-
-    void reset() {
-        uses.clear();
-    }
 }

@@ -63,6 +63,14 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
     }
 
+    static {
+        // the JDK server otherwise leaves Nagle on: header and body segments then wait on the client's
+        // delayed ACK (~40 ms a request). Read once by the JDK, so it must be set before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final Scenario scenario;
     private final EmulatorClock clock;
     private final InferenceRecommenderApi api;
@@ -363,6 +371,19 @@ public final class SageMakerEmulator implements AutoCloseable {
             System.err.println("usage: SageMakerEmulator <scenario.json> [port] [--time-scale N] [--start-at SECONDS] [--no-auth]");
             System.exit(2);
         }
+        SageMakerEmulator emulator = launch(args);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }));
+        System.out.println("SAGEMAKER_ENDPOINT=" + emulator.endpoint());
+        System.out.flush();
+        stopped.await();
+    }
+
+    /** What {@link #main} does before waiting: parses the arguments and starts the emulator on a real-time clock. */
+    public static SageMakerEmulator launch(String... args) {
         Path file = Path.of(args[0]);
         int port = 0;
         double scale = 1.0;
@@ -378,15 +399,7 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
         Scenario loaded = Scenario.fromJson(file);
         Scenario scenario = noAuth ? copyWithoutAuth(loaded) : loaded;
-        SageMakerEmulator emulator = start(scenario, EmulatorClock.scaled(Duration.ofSeconds(startAt), scale), port);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
-            stopped.countDown();
-        }));
-        System.out.println("SAGEMAKER_ENDPOINT=" + emulator.endpoint());
-        System.out.flush();
-        stopped.await();
+        return start(scenario, EmulatorClock.scaled(Duration.ofSeconds(startAt), scale), port);
     }
 
     private static Scenario copyWithoutAuth(Scenario s) {
