@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Where reading of one job stands: the page cursor of the pass in progress, the content hash of every step
@@ -13,6 +14,9 @@ import java.util.Objects;
  *
  * <p>Immutable; the {@code with…} methods return copies. {@link #toMap()} and {@link #fromMap(Map)} are the
  * form Connect stores (JSON): numbers may come back as Integer or Long, so they are read as {@link Number}.
+ * Connect allows only primitive values in an offset, so the emitted steps travel as one string of
+ * {@code id=hash} pairs, each the first 64 bits of the full value: ample to tell apart the steps of one job,
+ * and half the bytes.
  */
 public final class JobOffset {
 
@@ -23,6 +27,9 @@ public final class JobOffset {
     static final String CLOSED = "closed";
 
     public static final JobOffset START = new JobOffset(null, 0L, Map.of(), null, false);
+
+    /** Hex characters of a step id or content hash kept in the offset. */
+    static final int SHORT = 16;
 
     private final String nextToken;
     private final long tokenIssuedAtMs;
@@ -63,7 +70,16 @@ public final class JobOffset {
 
     /** True when a step with this id and content was already emitted. */
     public boolean alreadyEmitted(String stepId, String contentHash) {
-        return contentHash.equals(stepHashes.get(stepId));
+        return shorten(contentHash).equals(stepHashes.get(shorten(stepId)));
+    }
+
+    /** Number of distinct steps emitted. */
+    public int stepsEmitted() {
+        return stepHashes.size();
+    }
+
+    private static String shorten(String hex) {
+        return hex.length() <= SHORT ? hex : hex.substring(0, SHORT);
     }
 
     public JobOffset withNextToken(String token, long issuedAtMs) {
@@ -72,7 +88,7 @@ public final class JobOffset {
 
     public JobOffset withStep(String stepId, String contentHash) {
         Map<String, String> copy = new HashMap<>(stepHashes);
-        copy.put(stepId, contentHash);
+        copy.put(shorten(stepId), shorten(contentHash));
         return new JobOffset(nextToken, tokenIssuedAtMs, Collections.unmodifiableMap(copy), jobHash, closed);
     }
 
@@ -88,7 +104,7 @@ public final class JobOffset {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put(NEXT_TOKEN, nextToken);
         map.put(TOKEN_ISSUED_AT, tokenIssuedAtMs);
-        map.put(STEPS, new LinkedHashMap<>(stepHashes));
+        map.put(STEPS, encodeSteps(stepHashes));
         map.put(JOB_HASH, jobHash);
         map.put(CLOSED, closed);
         return map;
@@ -112,19 +128,10 @@ public final class JobOffset {
             throw new IllegalArgumentException("offset field '" + TOKEN_ISSUED_AT + "' must be a number, was " + issued);
         }
         Object steps = map.get(STEPS);
-        Map<String, String> hashes = new HashMap<>();
-        if (steps != null) {
-            if (!(steps instanceof Map<?, ?> m)) {
-                throw new IllegalArgumentException("offset field '" + STEPS + "' must be an object of step id to hash, was " + steps);
-            }
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof String v)) {
-                    throw new IllegalArgumentException("offset field '" + STEPS + "' must map string step ids to string hashes, has "
-                            + e.getKey() + "=" + e.getValue());
-                }
-                hashes.put(k, v);
-            }
+        if (steps != null && !(steps instanceof String)) {
+            throw new IllegalArgumentException("offset field '" + STEPS + "' must be a string of id=hash pairs, was " + steps);
         }
+        Map<String, String> hashes = decodeSteps((String) steps);
         Object jobHash = map.get(JOB_HASH);
         if (jobHash != null && !(jobHash instanceof String)) {
             throw new IllegalArgumentException("offset field '" + JOB_HASH + "' must be a string or null, was " + jobHash);
@@ -136,6 +143,36 @@ public final class JobOffset {
         return new JobOffset((String) token, issued == null ? 0L : ((Number) issued).longValue(),
                 Collections.unmodifiableMap(hashes), (String) jobHash, Boolean.TRUE.equals(closed));
     }
+
+    /** {@code id=hash,id=hash} sorted by id, so that equal offsets serialise to equal bytes. */
+    static String encodeSteps(Map<String, String> hashes) {
+        StringBuilder out = new StringBuilder(hashes.size() * (2 * SHORT + 2));
+        new TreeMap<>(hashes).forEach((id, hash) -> {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(id).append('=').append(hash);
+        });
+        return out.toString();
+    }
+
+    static Map<String, String> decodeSteps(String encoded) {
+        Map<String, String> hashes = new HashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return hashes;
+        }
+        for (String pair : encoded.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1 || !HEX.matcher(pair).matches()) {
+                throw new IllegalArgumentException("offset field '" + STEPS + "' has a malformed entry '" + pair
+                        + "': expected <hex step id>=<hex content hash>");
+            }
+            hashes.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return hashes;
+    }
+
+    private static final java.util.regex.Pattern HEX = java.util.regex.Pattern.compile("[0-9a-f]+=[0-9a-f]+");
 
     @Override
     public boolean equals(Object o) {

@@ -1,5 +1,6 @@
 package dev.benchlake.offset;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,8 +23,17 @@ public record JobPartition(String region, String account, String job) {
         Objects.requireNonNull(job, "job");
     }
 
+    /**
+     * The map form. Its iteration order is fixed: Connect finds stored offsets by the serialised bytes of the
+     * partition, and {@code Map.of} iterates in an order that changes from one JVM to the next.
+     */
     public Map<String, Object> toMap() {
-        return Map.of(PROTOCOL_KEY, PROTOCOL, REGION_KEY, region, ACCOUNT_KEY, account, JOB_KEY, job);
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put(PROTOCOL_KEY, PROTOCOL);
+        map.put(REGION_KEY, region);
+        map.put(ACCOUNT_KEY, account);
+        map.put(JOB_KEY, job);
+        return map;
     }
 
     /**

@@ -160,7 +160,7 @@ final class JobReader {
         s.endPass();
         if (closeable) {
             log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
-                    s.name(), s.job.status(), s.offset.stepHashes().size());
+                    s.name(), s.job.status(), s.offset.stepsEmitted());
             stats.jobsClosed.incrementAndGet();
         } else {
             s.dueAtMs = now + settings.pollInterval().toMillis();
@@ -172,7 +172,7 @@ final class JobReader {
 
     private Pending jobRecord(JobState s, boolean closed, String reason, String hash, long now) {
         stats.jobRecords.incrementAndGet();
-        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.offset.stepHashes().size(), hash,
+        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.offset.stepsEmitted(), hash,
                 settings.context(), Instant.ofEpochMilli(now));
         return new Pending(settings.jobsTopic(), RecordSchemas.JOB_KEY, StepRecords.jobKey(s.name()),
                 RecordSchemas.JOB, value, s.offset, now);
@@ -233,7 +233,7 @@ final class JobReader {
             s.dueAtMs = now + settings.pollInterval().toMillis();
             return Result.NOTHING;
         }
-        log.info("job {} no longer exists: closed after {} steps", s.name(), s.offset.stepHashes().size());
+        log.info("job {} no longer exists: closed after {} steps", s.name(), s.offset.stepsEmitted());
         stats.jobsNotFound.incrementAndGet();
         stats.jobsClosed.incrementAndGet();
         String hash = StepRecords.jobContentHash(s.job, true, CLOSE_NOT_FOUND);

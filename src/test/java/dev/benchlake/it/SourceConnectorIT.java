@@ -314,7 +314,7 @@ class SourceConnectorIT {
             assertThat(emulator.count(LIST_STEPS, closed) + emulator.count(DESCRIBE, closed))
                     .as(closed + " after a restart").isZero();
         }
-        assertThat(emulator.count(LIST_STEPS, running)).isGreaterThanOrEqualTo(10);
+        assertThat(emulator.count(LIST_STEPS, running)).as("the running job kept being read").isGreaterThanOrEqualTo(9);
     }
 
     @Test

@@ -13,8 +13,13 @@ import org.junit.jupiter.api.Test;
 
 class JobOffsetTest {
 
+    private static final String ID1 = "0123456789abcdef0123456789abcdef";
+    private static final String ID2 = "fedcba9876543210fedcba9876543210";
+    private static final String H1 = "aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbb";
+    private static final String H2 = "ccccccccccccccccdddddddddddddddd";
+
     private static final JobOffset OFFSET = JobOffset.START
-            .withStep("s1", "h1").withStep("s2", "h2")
+            .withStep(ID1, H1).withStep(ID2, H2)
             .withNextToken("token-abc", 1_767_225_600_123L)
             .withJobHash("jh")
             .withClosed(false);
@@ -40,6 +45,19 @@ class JobOffsetTest {
     }
 
     @Test
+    void holdsOnlyPrimitiveValuesAsConnectRequires() {
+        assertThat(OFFSET.toMap().values()).allSatisfy(v ->
+                assertThat(v == null || v instanceof String || v instanceof Number || v instanceof Boolean).isTrue());
+        assertThat(OFFSET.toMap().get("steps")).isEqualTo("0123456789abcdef=aaaaaaaaaaaaaaaa,fedcba9876543210=cccccccccccccccc");
+    }
+
+    @Test
+    void partitionSerialisesToTheSameBytesWhateverTheJvm() {
+        JobPartition p = new JobPartition("us-east-1", "111122223333", "resnet-nightly-1");
+        assertThat(p.toMap().keySet()).containsExactly("protocol", "region", "account", "job");
+    }
+
+    @Test
     void readsNumbersAsIntegerOrLong() {
         Map<String, Object> map = new HashMap<>(OFFSET.toMap());
         map.put("token_issued_at", 42);
@@ -50,9 +68,10 @@ class JobOffsetTest {
 
     @Test
     void tellsWhichStepContentWasEmitted() {
-        assertThat(OFFSET.alreadyEmitted("s1", "h1")).isTrue();
-        assertThat(OFFSET.alreadyEmitted("s1", "h-new")).isFalse();
-        assertThat(OFFSET.alreadyEmitted("s3", "h1")).isFalse();
+        assertThat(OFFSET.alreadyEmitted(ID1, H1)).isTrue();
+        assertThat(OFFSET.alreadyEmitted(ID1, H2)).isFalse();
+        assertThat(OFFSET.alreadyEmitted("1111111111111111aaaaaaaaaaaaaaaa", H1)).isFalse();
+        assertThat(OFFSET.stepsEmitted()).isEqualTo(2);
         assertThat(OFFSET.withNextToken(null, 99L).tokenIssuedAtMs()).isZero();
     }
 
@@ -64,6 +83,8 @@ class JobOffsetTest {
         Map<String, Object> steps = new HashMap<>(OFFSET.toMap());
         steps.put("steps", Map.of("s1", 5));
         assertThatThrownBy(() -> JobOffset.fromMap(steps)).hasMessageContaining("'steps'");
+        steps.put("steps", "0123=abcd,nonsense");
+        assertThatThrownBy(() -> JobOffset.fromMap(steps)).hasMessageContaining("'steps'").hasMessageContaining("nonsense");
         Map<String, Object> token = new HashMap<>(OFFSET.toMap());
         token.put("next_token", 12);
         assertThatThrownBy(() -> JobOffset.fromMap(token)).hasMessageContaining("'next_token'");
