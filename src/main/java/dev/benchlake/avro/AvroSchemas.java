@@ -158,8 +158,10 @@ public final class AvroSchemas {
             case STRING -> builder = SchemaBuilder.string();
             case BYTES -> {
                 if (logical instanceof LogicalTypes.Decimal decimal) {
-                    builder = Decimal.builder(decimal.getScale())
-                            .parameter(DECIMAL_PRECISION_PARAM, Integer.toString(decimal.getPrecision()));
+                    builder = Decimal.builder(decimal.getScale());
+                    if (decimal.getPrecision() != DEFAULT_DECIMAL_PRECISION) {
+                        builder.parameter(DECIMAL_PRECISION_PARAM, Integer.toString(decimal.getPrecision()));
+                    }
                 } else {
                     builder = SchemaBuilder.bytes();
                 }
@@ -663,10 +665,10 @@ public final class AvroSchemas {
             case STRING:
                 return value;
             case BYTES:
-                if (Decimal.LOGICAL_NAME.equals(logical)) {
-                    return Decimal.fromLogical(schema, (BigDecimal) value);
-                }
-                return toBytes(value);
+                // Avro writes bytes defaults as strings of ISO-8859-1 characters, one per byte
+                byte[] bytes = Decimal.LOGICAL_NAME.equals(logical)
+                        ? Decimal.fromLogical(schema, (BigDecimal) value) : toBytes(value);
+                return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
             case ARRAY: {
                 List<Object> out = new ArrayList<>();
                 for (Object item : (Collection<?>) value) {
