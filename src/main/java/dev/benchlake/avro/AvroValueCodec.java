@@ -414,21 +414,39 @@ final class AvroValueCodec {
         if (actual.type() != Schema.Type.STRUCT || expected.type() != Schema.Type.STRUCT) {
             return "";
         }
+        List<String> diffs = new ArrayList<>();
         for (Field f : expected.fields()) {
             Field other = actual.field(f.name());
             if (other == null) {
-                return ": field '" + f.name() + "' is missing";
-            }
-            if (!other.schema().equals(f.schema())) {
-                return ": field '" + f.name() + "' differs (" + other.schema().type() + " vs " + f.schema().type() + ")";
+                diffs.add("field '" + f.name() + "' is missing");
+            } else if (!other.schema().equals(f.schema())) {
+                diffs.add("field '" + f.name() + "' is " + brief(other.schema()) + " instead of " + brief(f.schema()));
             }
         }
         for (Field f : actual.fields()) {
             if (expected.field(f.name()) == null) {
-                return ": unexpected field '" + f.name() + "'";
+                diffs.add("unexpected field '" + f.name() + "'");
             }
         }
-        return "";
+        if (diffs.isEmpty()) {
+            return " (their name, version, doc or parameters differ)";
+        }
+        return ": " + String.join(", ", diffs.size() > 5 ? diffs.subList(0, 5) : diffs)
+                + (diffs.size() > 5 ? ", ..." : "");
+    }
+
+    private static String brief(Schema s) {
+        StringBuilder b = new StringBuilder(s.isOptional() ? "optional " : "").append(s.type());
+        if (s.name() != null) {
+            b.append(' ').append(s.name());
+        }
+        if (s.doc() != null) {
+            b.append(" doc=\"").append(s.doc()).append('"');
+        }
+        if (s.defaultValue() != null) {
+            b.append(" default=").append(s.defaultValue());
+        }
+        return b.toString();
     }
 
     // ============================================================================================================
