@@ -1,0 +1,315 @@
+package dev.benchlake.avro;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.storage.Converter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka Connect converter for Avro in the Confluent wire format (magic byte {@code 0}, 4-byte big-endian schema id,
+ * Avro binary), with schemas kept in a Confluent-API schema registry. Configuration: {@link AvroConverterConfig}
+ * (Confluent's key names). Schema mapping: {@link AvroSchemas}.
+ * <p>
+ * Every schema lookup is cached: once a Connect schema (writing) or a schema id (reading) has been seen, records
+ * convert without any registry call. A registry that cannot be reached (or answers 5xx) within
+ * {@code schema.registry.retry.timeout.ms} fails the record with a {@link RetriableException}; every other problem
+ * (bad data, a schema the registry refuses, an unknown id, corrupt bytes) is a {@link DataException} that names the
+ * subject, field or id. No record is ever dropped or written half-converted.
+ */
+public class AvroConverter implements Converter, Versioned {
+    private static final Logger log = LoggerFactory.getLogger(AvroConverter.class);
+
+    static final byte MAGIC_BYTE = 0;
+    static final int HEADER_SIZE = 5;
+
+    private AvroConverterConfig config;
+    private SchemaRegistryClient client;
+    private boolean isKey;
+    private SubjectNameStrategy strategy;
+    private boolean autoRegister;
+    private boolean useLatest;
+    private boolean metaData;
+
+    private BoundedCache<Schema, WriteState> writeStates;
+    private BoundedCache<Integer, ReadState> readStates;
+    private volatile WriteState lastWrite;
+    private volatile ReadState lastRead;
+
+    private static final ThreadLocal<AvroBinary.Sink> SINKS = ThreadLocal.withInitial(() -> new AvroBinary.Sink(512));
+
+    /** Everything needed to write values of one Connect schema. */
+    private static final class WriteState {
+        final Schema connect;
+        final org.apache.avro.Schema avro;
+        final AvroValueCodec.ValueWriter writer;
+        /** topic -> target (subject, id, writer); bounded by the number of topics a task writes to. */
+        final Map<String, WriteTarget> targets = new ConcurrentHashMap<>();
+
+        WriteState(Schema connect, org.apache.avro.Schema avro, AvroValueCodec.ValueWriter writer) {
+            this.connect = connect;
+            this.avro = avro;
+            this.writer = writer;
+        }
+    }
+
+    private record WriteTarget(String subject, int id, AvroValueCodec.ValueWriter writer) {
+    }
+
+    private record ReadState(int id, Schema connect, AvroValueCodec.ValueReader reader) {
+    }
+
+    public AvroConverter() {
+    }
+
+    /** For tests and embedding: use this client instead of creating one from the configuration. */
+    AvroConverter(SchemaRegistryClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String version() {
+        String v = AvroConverter.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+
+    @Override
+    public ConfigDef config() {
+        return AvroConverterConfig.configDef();
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.config = new AvroConverterConfig(configs);
+        this.isKey = isKey;
+        this.strategy = config.subjectNameStrategy(isKey);
+        this.autoRegister = config.autoRegisterSchemas();
+        this.useLatest = config.useLatestVersion();
+        this.metaData = config.connectMetaData();
+        if (client == null) {
+            client = new SchemaRegistryClient(config);
+        }
+        int capacity = config.maxSchemasPerSubject();
+        this.writeStates = new BoundedCache<>(capacity);
+        this.readStates = new BoundedCache<>(capacity);
+        log.info("Benchlake AvroConverter ({}) configured: registry {}, subject strategy {}, auto.register.schemas={}, "
+                        + "use.latest.version={}, connect.meta.data={}", isKey ? "key" : "value", client.urls(),
+                strategy.shortName(), autoRegister, useLatest, metaData);
+    }
+
+    /** The registry client (shared with tests and diagnostics). */
+    public SchemaRegistryClient client() {
+        return client;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Connect -> bytes
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public byte[] fromConnectData(String topic, Schema schema, Object value) {
+        checkConfigured();
+        if (value == null) {
+            // a tombstone stays a tombstone (as Confluent's converter does)
+            return null;
+        }
+        if (schema == null) {
+            throw new DataException("Topic " + topic + ": the Avro converter needs a schema; got schemaless data of type "
+                    + value.getClass().getName());
+        }
+        WriteState state = lastWrite;
+        if (state == null || state.connect != schema) {
+            state = writeStates.computeIfAbsent(schema, this::newWriteState);
+            lastWrite = state;
+        }
+        WriteTarget target = state.targets.get(topic);
+        if (target == null) {
+            target = resolveTarget(topic, state);
+            state.targets.put(topic, target);
+        }
+        AvroBinary.Sink sink = SINKS.get();
+        sink.reset();
+        sink.writeByte(MAGIC_BYTE);
+        sink.writeIntBigEndian(target.id());
+        try {
+            target.writer().write(value, sink);
+        } catch (DataException e) {
+            throw new DataException("Topic " + topic + ", subject '" + target.subject() + "': " + e.getMessage(), e);
+        } catch (ClassCastException e) {
+            throw new DataException("Topic " + topic + ", subject '" + target.subject() + "': value does not match schema "
+                    + AvroSchemas.describe(schema) + ": " + e.getMessage(), e);
+        }
+        byte[] out = sink.toByteArray();
+        if (sink.size() > 1 << 20) {
+            SINKS.remove(); // do not keep a huge buffer per thread
+        }
+        return out;
+    }
+
+    private WriteState newWriteState(Schema connect) {
+        org.apache.avro.Schema avro = AvroSchemas.originalAvroSchema(connect)
+                .orElseGet(() -> AvroSchemas.toAvroSchema(connect, metaData));
+        String root = avro.getType() == org.apache.avro.Schema.Type.RECORD ? avro.getFullName() : avro.getType().getName();
+        return new WriteState(connect, avro, AvroValueCodec.writer(connect, avro, root));
+    }
+
+    private WriteTarget resolveTarget(String topic, WriteState state) {
+        String subject = strategy.subject(topic, isKey, state.avro);
+        try {
+            if (autoRegister) {
+                return new WriteTarget(subject, register(subject, state.avro), state.writer);
+            }
+            if (useLatest) {
+                SchemaRegistryClient.RegisteredSchema latest = client.latest(subject).orElseThrow(() -> new DataException(
+                        "Subject '" + subject + "' does not exist in the schema registry at " + client.activeUrl()
+                                + " (use.latest.version=true, auto.register.schemas=false)"));
+                String root = latest.schema().getType() == org.apache.avro.Schema.Type.RECORD
+                        ? latest.schema().getFullName() : latest.schema().getType().getName();
+                AvroValueCodec.ValueWriter writer;
+                try {
+                    writer = AvroValueCodec.writer(state.connect, latest.schema(), root);
+                } catch (DataException e) {
+                    throw new DataException("Subject '" + subject + "': the data's Connect schema cannot be written with "
+                            + "the latest registered version " + latest.version() + " (use.latest.version=true): "
+                            + e.getMessage(), e);
+                }
+                return new WriteTarget(subject, latest.id(), writer);
+            }
+            SchemaRegistryClient.RegisteredSchema found = client.lookup(subject, state.avro).orElseThrow(() -> new DataException(
+                    "The schema of this data is not registered under subject '" + subject + "' in the schema registry at "
+                            + client.activeUrl() + ", and auto.register.schemas=false: register it first. Schema: "
+                            + state.avro));
+            return new WriteTarget(subject, found.id(), state.writer);
+        } catch (SchemaRegistryException.Unavailable e) {
+            throw new RetriableException("Topic " + topic + ", subject '" + subject + "': " + e.getMessage()
+                    + ". The record was not converted; it can be retried.", e);
+        } catch (SchemaRegistryException e) {
+            throw new DataException("Topic " + topic + ", subject '" + subject + "': " + e.getMessage(), e);
+        }
+    }
+
+    private int register(String subject, org.apache.avro.Schema avro) {
+        try {
+            return client.register(subject, avro);
+        } catch (SchemaRegistryException e) {
+            if (!e.isIncompatible()) {
+                throw e;
+            }
+            throw new DataException(explainIncompatible(subject, avro, e), e);
+        }
+    }
+
+    private String explainIncompatible(String subject, org.apache.avro.Schema avro, SchemaRegistryException e) {
+        StringBuilder msg = new StringBuilder("The schema registry at ").append(e.url())
+                .append(" refused the schema for subject '").append(subject)
+                .append("' as incompatible with the subject's existing versions (HTTP 409)");
+        try {
+            var latest = client.latest(subject);
+            if (latest.isPresent()) {
+                CompatibilityLevel level = client.compatibilityLevel(subject).orElse(CompatibilityLevel.BACKWARD);
+                List<String> problems = client.localIncompatibilities(subject, avro, latest.get(), level);
+                if (!problems.isEmpty()) {
+                    msg.append(": ").append(String.join("; ", problems));
+                } else {
+                    msg.append(" (a local ").append(level).append(" check against version ")
+                            .append(latest.get().version()).append(" found no difference; the registry's level may be stricter)");
+                }
+            }
+        } catch (RuntimeException ex) {
+            msg.append(" (the change could not be described: ").append(ex.getMessage()).append(')');
+        }
+        return msg.append(". Give new fields defaults, or write to a new subject.").toString();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // bytes -> Connect
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public SchemaAndValue toConnectData(String topic, byte[] value) {
+        checkConfigured();
+        if (value == null) {
+            return SchemaAndValue.NULL;
+        }
+        if (value.length < HEADER_SIZE) {
+            throw new DataException("Topic " + topic + ": " + value.length + " byte(s) cannot be Confluent-framed Avro "
+                    + "(at least " + HEADER_SIZE + " are needed: magic byte and schema id)");
+        }
+        if (value[0] != MAGIC_BYTE) {
+            throw new DataException(String.format("Topic %s: unknown magic byte 0x%02x (expected 0x00): not "
+                    + "Confluent-framed Avro", topic, value[0] & 0xFF));
+        }
+        int id = ((value[1] & 0xFF) << 24) | ((value[2] & 0xFF) << 16) | ((value[3] & 0xFF) << 8) | (value[4] & 0xFF);
+        ReadState state = lastRead;
+        if (state == null || state.id() != id) {
+            state = readStates.computeIfAbsent(id, k -> newReadState(topic, k));
+            lastRead = state;
+        }
+        AvroBinary.Source in = new AvroBinary.Source(value, HEADER_SIZE, value.length);
+        Object result;
+        try {
+            result = state.reader().read(in);
+        } catch (AvroBinary.TruncatedException e) {
+            throw new DataException("Topic " + topic + ", schema id " + id + ": Avro data is truncated (" + e.getMessage() + ")");
+        } catch (AvroBinary.MalformedException e) {
+            throw new DataException("Topic " + topic + ", schema id " + id + ": Avro data is corrupt (" + e.getMessage() + ")");
+        } catch (DataException e) {
+            throw new DataException("Topic " + topic + ", schema id " + id + ": " + e.getMessage(), e);
+        }
+        if (in.remaining() != 0) {
+            throw new DataException("Topic " + topic + ", schema id " + id + ": " + in.remaining()
+                    + " unexpected byte(s) after the Avro value (at offset " + in.position() + "); the data does not "
+                    + "match the schema it claims");
+        }
+        return new SchemaAndValue(state.connect(), result);
+    }
+
+    private ReadState newReadState(String topic, int id) {
+        org.apache.avro.Schema avro;
+        try {
+            avro = client.getById(id);
+        } catch (SchemaRegistryException.Unavailable e) {
+            throw new RetriableException("Topic " + topic + ": cannot fetch schema id " + id + ": " + e.getMessage(), e);
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                throw new DataException("Topic " + topic + ": schema id " + id + " is not known to the schema registry at "
+                        + e.url() + " (the data was written against another registry, or is corrupt)", e);
+            }
+            throw new DataException("Topic " + topic + ": cannot fetch schema id " + id + ": " + e.getMessage(), e);
+        }
+        Schema connect;
+        try {
+            connect = AvroSchemas.toConnectSchema(avro);
+        } catch (DataException e) {
+            throw new DataException("Topic " + topic + ", schema id " + id + ": " + e.getMessage(), e);
+        }
+        String root = avro.getType() == org.apache.avro.Schema.Type.RECORD ? avro.getFullName() : avro.getType().getName();
+        return new ReadState(id, connect, AvroValueCodec.reader(avro, connect, root));
+    }
+
+    private void checkConfigured() {
+        if (config == null) {
+            throw new IllegalStateException("AvroConverter.configure() has not been called");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AvroConverter[" + (isKey ? "key" : "value") + ", registry=" + (client == null ? "-" : client.urls()) + "]";
+    }
+}
