@@ -191,6 +191,8 @@ class SchemaRegistryClientTest {
     // ------------------------------------------------------------------------------------------------------------
 
     private static final String APPENDER = "secret-capture";
+    /** Logger configs of the test log4j2 file that capturing replaces for a while. */
+    private static final java.util.Map<String, LoggerConfig> SAVED = new java.util.HashMap<>();
 
     private static StringWriter captureLogs() {
         StringWriter out = new StringWriter();
@@ -201,6 +203,11 @@ class SchemaRegistryClientTest {
         appender.start();
         cfg.addAppender(appender);
         for (String name : new String[] {"dev.benchlake", "org.apache.kafka"}) {
+            LoggerConfig previous = cfg.getLoggers().get(name);
+            if (previous != null) {
+                SAVED.put(name, previous);
+                cfg.removeLogger(name);
+            }
             LoggerConfig lc = new LoggerConfig(name, Level.TRACE, true);
             lc.addAppender(appender, Level.TRACE, null);
             cfg.addLogger(name, lc);
@@ -214,6 +221,8 @@ class SchemaRegistryClientTest {
         Configuration cfg = ctx.getConfiguration();
         cfg.removeLogger("dev.benchlake");
         cfg.removeLogger("org.apache.kafka");
+        SAVED.forEach(cfg::addLogger);
+        SAVED.clear();
         cfg.getAppenders().remove(APPENDER);
         ctx.updateLoggers();
     }
