@@ -90,6 +90,7 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
         for (String problem : SageMakerClientFactory.credentialProblems(parsed)) {
             byName.get(BenchlakeSourceConfig.CREDENTIALS_PROVIDER).addErrorMessage(problem);
         }
+        SchemaPreflight.check(connectorConfigs, parsed).forEach(config.configValues()::add);
         return config;
     }
 
