@@ -66,6 +66,32 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
     private static final String JOB_NAMES_DOC = "Inference Recommender jobs to read, comma-separated. "
             + "A job that does not exist yet is logged once and checked again every poll interval.";
 
+    public static final String DISCOVERY_ENABLED = "discovery.enabled";
+    private static final String DISCOVERY_ENABLED_DOC = "Find jobs with ListInferenceRecommendationsJobs instead of (or "
+            + "beside) job.names. Each task lists the jobs and keeps those of its shard (a stable hash of the job "
+            + "name), so new jobs need no rebalance and task configs stay small.";
+
+    public static final String DISCOVERY_NAME_CONTAINS = "discovery.name.contains";
+    private static final String DISCOVERY_NAME_CONTAINS_DOC = "Discover only jobs whose name contains this string (the API's NameContains).";
+
+    public static final String DISCOVERY_STATUS = "discovery.status";
+    private static final String DISCOVERY_STATUS_DOC = "Discover only jobs with this status (the API's StatusEquals). Empty discovers every status.";
+
+    public static final String DISCOVERY_MODEL_NAME = "discovery.model.name";
+    private static final String DISCOVERY_MODEL_NAME_DOC = "Discover only jobs of this model (the API's ModelNameEquals).";
+
+    public static final String DISCOVERY_MODEL_PACKAGE_VERSION_ARN = "discovery.model.package.version.arn";
+    private static final String DISCOVERY_MODEL_PACKAGE_VERSION_ARN_DOC = "Discover only jobs of this model package version (the API's ModelPackageVersionArnEquals).";
+
+    public static final String DISCOVERY_CREATED_AFTER = "discovery.created.after";
+    private static final String DISCOVERY_CREATED_AFTER_DOC = "Discover only jobs created after this instant, ISO-8601 (for example 2025-01-01T00:00:00Z). Empty discovers the whole history.";
+
+    public static final String DISCOVERY_INTERVAL_MS = "discovery.interval.ms";
+    private static final String DISCOVERY_INTERVAL_MS_DOC = "How often each task lists jobs modified since its last listing.";
+
+    public static final String DISCOVERY_OVERLAP_MS = "discovery.overlap.ms";
+    private static final String DISCOVERY_OVERLAP_MS_DOC = "How far before the newest LastModifiedTime already seen the next listing starts, so that a job modified while a listing ran, or reported late, is not missed.";
+
     public static final String STEP_STATUS_FILTER = "step.status.filter";
     private static final String STEP_STATUS_FILTER_DOC = "Read only steps with this status (the API's Status filter), "
             + "for example COMPLETED. Empty reads steps of every status.";
@@ -75,6 +101,14 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     private static final String POLL_INTERVAL_MS_DOC = "How often each job that is still running is read again.";
+
+    public static final String MAX_REQUESTS_PER_SECOND = "api.max.requests.per.second";
+    private static final String MAX_REQUESTS_PER_SECOND_DOC = "SageMaker API calls per second for the whole connector, "
+            + "split evenly across its tasks. Throttling answers lower a task's rate for a while; they never fail it.";
+
+    public static final String TERMINAL_GRACE_MS = "terminal.grace.period.ms";
+    private static final String TERMINAL_GRACE_MS_DOC = "A job found terminal with all its steps terminal is read once "
+            + "more after this long before it is closed, in case the API reports the last metrics late. 0 closes at once.";
 
     public static final String TOKEN_MAX_AGE_MS = "pagination.token.max.age.ms";
     private static final String TOKEN_MAX_AGE_MS_DOC = "A stored NextToken older than this is not tried after a "
@@ -131,16 +165,28 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         Importance.LOW, API_CALL_TIMEOUT_MS_DOC, GROUP_AWS, ++order, Width.SHORT, "API call timeout");
 
         order = 0;
-        def.define(JOB_NAMES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Validators.jobNames(), Importance.HIGH,
+        def.define(JOB_NAMES, Type.LIST, "", Validators.jobNames(), Importance.HIGH,
                         JOB_NAMES_DOC, GROUP_JOBS, ++order, Width.LONG, "Job names")
-                .define(STEP_STATUS_FILTER, Type.STRING, "",
-                        ConfigDef.LambdaValidator.with((name, value) -> {
-                            String s = value == null ? "" : value.toString();
-                            if (!s.isEmpty() && !JobStatuses.ALL.contains(s)) {
-                                throw new org.apache.kafka.common.config.ConfigException(name, value,
-                                        "must be empty or one of " + String.join(", ", JobStatuses.ALL));
-                            }
-                        }, () -> "empty or one of " + String.join(", ", JobStatuses.ALL)),
+                .define(DISCOVERY_ENABLED, Type.BOOLEAN, false, Importance.HIGH, DISCOVERY_ENABLED_DOC,
+                        GROUP_JOBS, ++order, Width.SHORT, "Discover jobs")
+                .define(DISCOVERY_NAME_CONTAINS, Type.STRING, "",
+                        Validators.pattern(Validators.NAME_CONTAINS, "1 to 63 of [a-zA-Z0-9-]", true),
+                        Importance.MEDIUM, DISCOVERY_NAME_CONTAINS_DOC, GROUP_JOBS, ++order, Width.MEDIUM, "Name contains")
+                .define(DISCOVERY_STATUS, Type.STRING, "", Validators.optionalStatus(), Importance.LOW,
+                        DISCOVERY_STATUS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Job status")
+                .define(DISCOVERY_MODEL_NAME, Type.STRING, "",
+                        Validators.pattern(Validators.MODEL_NAME, "a model name: 1 to 63 of [a-zA-Z0-9-], not starting or ending with '-'", true),
+                        Importance.MEDIUM, DISCOVERY_MODEL_NAME_DOC, GROUP_JOBS, ++order, Width.MEDIUM, "Model name")
+                .define(DISCOVERY_MODEL_PACKAGE_VERSION_ARN, Type.STRING, "",
+                        Validators.pattern(Validators.MODEL_PACKAGE_ARN, "a model package version ARN (arn:aws:sagemaker:<region>:<account>:model-package/<name>/<version>)", true),
+                        Importance.LOW, DISCOVERY_MODEL_PACKAGE_VERSION_ARN_DOC, GROUP_JOBS, ++order, Width.LONG, "Model package version ARN")
+                .define(DISCOVERY_CREATED_AFTER, Type.STRING, "", Validators.optionalInstant(), Importance.MEDIUM,
+                        DISCOVERY_CREATED_AFTER_DOC, GROUP_JOBS, ++order, Width.MEDIUM, "Created after")
+                .define(DISCOVERY_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.between(100L, 86_400_000L),
+                        Importance.LOW, DISCOVERY_INTERVAL_MS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Discovery interval")
+                .define(DISCOVERY_OVERLAP_MS, Type.LONG, 600_000L, ConfigDef.Range.between(0L, 86_400_000L),
+                        Importance.LOW, DISCOVERY_OVERLAP_MS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Discovery overlap")
+                .define(STEP_STATUS_FILTER, Type.STRING, "", Validators.optionalStatus(),
                         Importance.LOW, STEP_STATUS_FILTER_DOC, GROUP_JOBS, ++order, Width.SHORT, "Step status filter");
 
         order = 0;
@@ -148,6 +194,10 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         Importance.MEDIUM, POLL_INTERVAL_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Poll interval")
                 .define(PAGE_SIZE, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
                         PAGE_SIZE_DOC, GROUP_POLLING, ++order, Width.SHORT, "Page size")
+                .define(MAX_REQUESTS_PER_SECOND, Type.DOUBLE, 5.0, ConfigDef.Range.between(0.1, 1_000.0),
+                        Importance.MEDIUM, MAX_REQUESTS_PER_SECOND_DOC, GROUP_POLLING, ++order, Width.SHORT, "API rate")
+                .define(TERMINAL_GRACE_MS, Type.LONG, 60_000L, ConfigDef.Range.between(0L, 86_400_000L),
+                        Importance.LOW, TERMINAL_GRACE_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Terminal grace period")
                 .define(TOKEN_MAX_AGE_MS, Type.LONG, 300_000L, ConfigDef.Range.between(0L, 86_400_000L),
                         Importance.LOW, TOKEN_MAX_AGE_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Token max age");
 
@@ -213,6 +263,33 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public List<String> jobNames() {
         return getList(JOB_NAMES);
+    }
+
+    public boolean discoveryEnabled() {
+        return getBoolean(DISCOVERY_ENABLED);
+    }
+
+    public dev.benchlake.source.JobFilter discoveryFilter() {
+        return new dev.benchlake.source.JobFilter(nonBlank(getString(DISCOVERY_NAME_CONTAINS)).orElse(null),
+                nonBlank(getString(DISCOVERY_STATUS)).orElse(null), nonBlank(getString(DISCOVERY_MODEL_NAME)).orElse(null),
+                nonBlank(getString(DISCOVERY_MODEL_PACKAGE_VERSION_ARN)).orElse(null),
+                nonBlank(getString(DISCOVERY_CREATED_AFTER)).map(java.time.Instant::parse).orElse(null));
+    }
+
+    public Duration discoveryInterval() {
+        return Duration.ofMillis(getLong(DISCOVERY_INTERVAL_MS));
+    }
+
+    public Duration discoveryOverlap() {
+        return Duration.ofMillis(getLong(DISCOVERY_OVERLAP_MS));
+    }
+
+    public double maxRequestsPerSecond() {
+        return getDouble(MAX_REQUESTS_PER_SECOND);
+    }
+
+    public Duration terminalGracePeriod() {
+        return Duration.ofMillis(getLong(TERMINAL_GRACE_MS));
     }
 
     public Optional<String> stepStatusFilter() {

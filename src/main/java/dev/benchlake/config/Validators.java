@@ -21,6 +21,10 @@ final class Validators {
     static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
     static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
     static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    static final Pattern NAME_CONTAINS = Pattern.compile("[a-zA-Z0-9-]{1,63}");
+    static final Pattern MODEL_NAME = Pattern.compile("[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?");
+    static final Pattern MODEL_PACKAGE_ARN = Pattern.compile(
+            "arn:aws(-cn|-us-gov)?:sagemaker:[a-z0-9-]{9,16}:[0-9]{12}:model-package/\\S{1,2000}");
 
     private Validators() {
     }
@@ -43,6 +47,29 @@ final class Validators {
                 return allowed + (blankAllowed ? " (or empty)" : "");
             }
         };
+    }
+
+    static ConfigDef.Validator optionalStatus() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = value == null ? "" : value.toString();
+            if (!s.isEmpty() && !JobStatuses.ALL.contains(s)) {
+                throw new ConfigException(name, value, "must be empty or one of " + String.join(", ", JobStatuses.ALL));
+            }
+        }, () -> "empty or one of " + String.join(", ", JobStatuses.ALL));
+    }
+
+    static ConfigDef.Validator optionalInstant() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = value == null ? "" : value.toString().trim();
+            if (s.isEmpty()) {
+                return;
+            }
+            try {
+                java.time.Instant.parse(s);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException(name, value, "must be an ISO-8601 instant such as 2025-01-01T00:00:00Z");
+            }
+        }, () -> "an ISO-8601 instant, or empty");
     }
 
     static ConfigDef.Validator region() {

@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.benchlake.config.BenchlakeSourceConfig;
+import dev.benchlake.offset.JobOffset;
+import dev.benchlake.offset.JobPartition;
 import dev.benchlake.sagemaker.SageMakerClientFactory;
 
 /**
@@ -29,6 +31,8 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
 
     static final String TASK_INDEX = "benchlake.task.index";
     static final String TASK_COUNT = "benchlake.task.count";
+    static final String NOTHING_TO_READ = BenchlakeSourceConfig.JOB_NAMES + " is empty and "
+            + BenchlakeSourceConfig.DISCOVERY_ENABLED + " is false: name jobs, enable discovery, or both";
 
     private Map<String, String> props;
 
@@ -44,8 +48,12 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
         if (!problems.isEmpty()) {
             throw new ConnectException("Invalid Benchlake configuration: " + String.join("; ", problems));
         }
+        if (config.jobNames().isEmpty() && !config.discoveryEnabled()) {
+            throw new ConnectException("Invalid Benchlake configuration: " + NOTHING_TO_READ);
+        }
         this.props = Map.copyOf(props);
-        log.info("Benchlake {} reading {} jobs in {}", version(), config.jobNames().size(), config.region());
+        log.info("Benchlake {} reading {} named jobs in {}, discovery {}", version(), config.jobNames().size(),
+                config.region(), config.discoveryEnabled() ? "on" : "off");
     }
 
     @Override
@@ -55,8 +63,9 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        int jobs = new BenchlakeSourceConfig(props).jobNames().size();
-        int count = Math.max(1, Math.min(maxTasks, jobs));
+        BenchlakeSourceConfig config = new BenchlakeSourceConfig(props);
+        // with discovery every task lists jobs and keeps its shard; with names only, no task without a job
+        int count = config.discoveryEnabled() ? maxTasks : Math.max(1, Math.min(maxTasks, config.jobNames().size()));
         List<Map<String, String>> configs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Map<String, String> task = new HashMap<>(props);
@@ -90,8 +99,39 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
         for (String problem : SageMakerClientFactory.credentialProblems(parsed)) {
             byName.get(BenchlakeSourceConfig.CREDENTIALS_PROVIDER).addErrorMessage(problem);
         }
+        if (parsed.jobNames().isEmpty() && !parsed.discoveryEnabled()) {
+            byName.get(BenchlakeSourceConfig.JOB_NAMES).addErrorMessage(NOTHING_TO_READ);
+        }
         SchemaPreflight.check(connectorConfigs, parsed).forEach(config.configValues()::add);
         return config;
+    }
+
+    /**
+     * Validates offsets an operator writes through the REST API (KIP-875). Removing a job's offset (a null value)
+     * makes the connector read that job again from scratch; an edited offset must be a Benchlake job offset.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
+            JobPartition partition;
+            try {
+                partition = JobPartition.fromMap(e.getKey());
+            } catch (IllegalArgumentException bad) {
+                throw new ConnectException("Not a Benchlake source partition " + e.getKey() + ": " + bad.getMessage()
+                        + ". Expected {protocol: 1, region, account, job}.");
+            }
+            if (e.getValue() == null) {
+                log.info("offset of job {} removed: the job will be read again from page 1 and re-emitted", partition.job());
+                continue;
+            }
+            try {
+                JobOffset.fromMap(e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw new ConnectException("Invalid offset for job " + partition.job() + ": " + bad.getMessage());
+            }
+            log.info("offset of job {} altered", partition.job());
+        }
+        return true;
     }
 
     @Override

@@ -16,13 +16,16 @@ import dev.benchlake.sagemaker.SdkRecommenderApi;
 import dev.benchlake.source.JobShard;
 import dev.benchlake.source.RecommenderApi;
 import dev.benchlake.source.SourceEngine;
+import dev.benchlake.source.TaskStats;
 
 /** Reads the jobs of one shard. All the work is in {@link SourceEngine}; this class wires it to Connect. */
 public class InferenceRecommenderSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceRecommenderSourceTask.class);
 
+    private final TaskStats stats = new TaskStats();
     private SourceEngine engine;
+    private TaskMetrics metrics;
 
     @Override
     public String version() {
@@ -37,8 +40,10 @@ public class InferenceRecommenderSourceTask extends SourceTask {
         List<String> mine = config.jobNames().stream().filter(job -> JobShard.of(job, count) == index).toList();
         RecommenderApi api = SdkRecommenderApi.create(config);
         TransactionContext transactions = context.transactionContext();
-        engine = new SourceEngine(api, config, Time.SYSTEM, new Random(), context.offsetStorageReader(), transactions);
+        engine = new SourceEngine(api, config, index, count, Time.SYSTEM, new Random(), context.offsetStorageReader(),
+                transactions, stats);
         engine.start(mine);
+        metrics = TaskMetrics.register(props.getOrDefault("name", "benchlake"), index, stats, engine);
         log.info("task {}/{} reading {} jobs", index + 1, count, mine.size());
     }
 
@@ -51,6 +56,9 @@ public class InferenceRecommenderSourceTask extends SourceTask {
     public void stop() {
         if (engine != null) {
             engine.stop();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceRecommendationsJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointOutputConfiguration;
 import software.amazon.awssdk.services.sagemaker.model.InferenceMetrics;
+import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJob;
 import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJobStep;
 import software.amazon.awssdk.services.sagemaker.model.ModelConfiguration;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantServerlessConfig;
@@ -41,6 +42,12 @@ final class SdkMapping {
                 r.failureReason(), r.creationTime(), r.completionTime(), r.lastModifiedTime(),
                 input == null ? null : input.modelName(),
                 input == null ? null : input.modelPackageVersionArn());
+    }
+
+    static JobObservation job(InferenceRecommendationsJob j) {
+        return new JobObservation(j.jobName(), j.jobArn(), j.jobTypeAsString(), j.statusAsString(), j.jobDescription(),
+                j.failureReason(), j.creationTime(), j.completionTime(), j.lastModifiedTime(), j.modelName(),
+                j.modelPackageVersionArn());
     }
 
     private static StepObservation.Endpoint endpoint(EndpointOutputConfiguration e) {

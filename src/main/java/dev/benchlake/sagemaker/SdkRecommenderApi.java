@@ -1,12 +1,19 @@
 package dev.benchlake.sagemaker;
 
+import java.time.Instant;
+
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobStepsRequest;
 import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobStepsResponse;
+import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobsRequest;
+import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobsResponse;
+import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobsSortBy;
+import software.amazon.awssdk.services.sagemaker.model.SortOrder;
 
 import dev.benchlake.config.BenchlakeSourceConfig;
 import dev.benchlake.record.JobObservation;
+import dev.benchlake.source.JobFilter;
 import dev.benchlake.source.RecommenderApi;
 
 /** {@link RecommenderApi} on the AWS SDK for Java v2. */
@@ -14,6 +21,7 @@ public final class SdkRecommenderApi implements RecommenderApi {
 
     static final String DESCRIBE = "DescribeInferenceRecommendationsJob";
     static final String LIST_STEPS = "ListInferenceRecommendationsJobSteps";
+    static final String LIST_JOBS = "ListInferenceRecommendationsJobs";
 
     private final SageMakerClient client;
 
@@ -46,6 +54,23 @@ public final class SdkRecommenderApi implements RecommenderApi {
             return new StepPage(response.steps().stream().map(SdkMapping::step).toList(), response.nextToken());
         } catch (SdkException e) {
             throw ApiErrorClassifier.classify(LIST_STEPS, nextToken != null, e);
+        }
+    }
+
+    @Override
+    public JobPage listJobs(JobFilter filter, Instant modifiedAfter, int maxResults, String nextToken) {
+        ListInferenceRecommendationsJobsRequest.Builder request = ListInferenceRecommendationsJobsRequest.builder()
+                .sortBy(ListInferenceRecommendationsJobsSortBy.CREATION_TIME).sortOrder(SortOrder.ASCENDING)
+                .maxResults(maxResults).nextToken(nextToken)
+                .nameContains(filter.nameContains()).statusEquals(filter.status())
+                .modelNameEquals(filter.modelName()).modelPackageVersionArnEquals(filter.modelPackageVersionArn())
+                .creationTimeAfter(filter.createdAfter()).lastModifiedTimeAfter(modifiedAfter);
+        try {
+            ListInferenceRecommendationsJobsResponse response = client.listInferenceRecommendationsJobs(request.build());
+            return new JobPage(response.inferenceRecommendationsJobs().stream().map(SdkMapping::job).toList(),
+                    response.nextToken());
+        } catch (SdkException e) {
+            throw ApiErrorClassifier.classify(LIST_JOBS, nextToken != null, e);
         }
     }
 

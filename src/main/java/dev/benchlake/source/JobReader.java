@@ -151,6 +151,16 @@ final class JobReader {
     private void endPass(JobState s, long now, List<Pending> out) {
         boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal
                 && s.job != null && JobStatuses.isTerminal(s.job.status());
+        long grace = settings.terminalGrace().toMillis();
+        if (!closeable) {
+            s.closeableSinceMs = 0;
+        } else if (grace > 0 && (s.closeableSinceMs == 0 || now - s.closeableSinceMs < grace)) {
+            // read once more after the grace period before closing: the API may report last metrics late
+            if (s.closeableSinceMs == 0) {
+                s.closeableSinceMs = now;
+            }
+            closeable = false;
+        }
         String reason = closeable ? CLOSE_COMPLETE : null;
         String jobHash = StepRecords.jobContentHash(s.job, closeable, reason);
         if (!jobHash.equals(s.offset.jobHash())) {
@@ -163,7 +173,7 @@ final class JobReader {
                     s.name(), s.job.status(), s.offset.stepsEmitted());
             stats.jobsClosed.incrementAndGet();
         } else {
-            s.dueAtMs = now + settings.pollInterval().toMillis();
+            s.dueAtMs = s.closeableSinceMs > 0 ? s.closeableSinceMs + grace : now + settings.pollInterval().toMillis();
             if (s.passUnidentified > 0) {
                 log.debug("job {}: {} steps name no endpoint yet and were not emitted", s.name(), s.passUnidentified);
             }

@@ -16,6 +16,8 @@ final class JobState {
     long dueAtMs;
     int consecutiveFailures;
     boolean notFoundLogged;
+    /** When the job was first found closeable; it closes after the grace period if it still is. 0: not yet. */
+    long closeableSinceMs;
 
     // the pass in progress; reset by startPass()
     boolean passStarted;

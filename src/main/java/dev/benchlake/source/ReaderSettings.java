@@ -7,11 +7,11 @@ import dev.benchlake.record.RecordContext;
 
 /** The settings the job reader works with, apart from the config class so tests can build them directly. */
 record ReaderSettings(String topic, String jobsTopic, String statusFilter, int pageSize, Duration pollInterval,
-        Duration tokenMaxAge, RecordContext context) {
+        Duration tokenMaxAge, Duration terminalGrace, RecordContext context) {
 
     static ReaderSettings from(BenchlakeSourceConfig config) {
         return new ReaderSettings(config.topic(), config.jobsTopic(), config.stepStatusFilter().orElse(null),
-                config.pageSize(), config.pollInterval(), config.tokenMaxAge(),
+                config.pageSize(), config.pollInterval(), config.tokenMaxAge(), config.terminalGracePeriod(),
                 new RecordContext(config.region(), config.accountId().orElse(null), config.nanHandling()));
     }
 }

@@ -18,8 +18,15 @@ public interface RecommenderApi extends AutoCloseable {
     /** One page of ListInferenceRecommendationsJobSteps. */
     StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken);
 
+    /** One page of ListInferenceRecommendationsJobs, sorted by creation time ascending. */
+    JobPage listJobs(JobFilter filter, java.time.Instant modifiedAfter, int maxResults, String nextToken);
+
     @Override
     void close();
+
+    /** One page of job summaries and the token of the next page, null on the last page. */
+    record JobPage(List<JobObservation> jobs, String nextToken) {
+    }
 
     /** One page of steps and the token of the next page, null on the last page. */
     record StepPage(List<StepObservation> steps, String nextToken) {

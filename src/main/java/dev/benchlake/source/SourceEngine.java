@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -19,11 +21,13 @@ import org.slf4j.LoggerFactory;
 import dev.benchlake.config.BenchlakeSourceConfig;
 import dev.benchlake.offset.JobOffset;
 import dev.benchlake.offset.JobPartition;
+import dev.benchlake.record.JobObservation;
+import dev.benchlake.schedule.RateBudget;
 
 /**
- * The task's loop: a priority queue of jobs by due time, one API call at a time, bounded poll time.
- * A job whose pass is in progress is read to the end of the pass before another job starts, so a pass is one
- * transaction when the connector defines transaction boundaries.
+ * The task's loop: a priority queue of jobs by due time, job discovery, a rate budget, one API call at a time,
+ * bounded poll time. A job whose pass is in progress is read to the end of the pass before another job starts,
+ * so a pass is one transaction when the connector defines transaction boundaries.
  */
 public final class SourceEngine {
 
@@ -37,48 +41,77 @@ public final class SourceEngine {
     private final String region;
     private final String account;
     private final JobReader reader;
+    private final JobDiscovery discovery;
+    private final RateBudget budget;
     private final Time time;
     private final OffsetStorageReader offsets;
     private final TransactionContext transactions;
-    private final TaskStats stats = new TaskStats();
+    private final TaskStats stats;
     private final PriorityQueue<JobState> queue =
             new PriorityQueue<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
+    /** Every job this task owns, open or closed, so discovery adds each once. */
+    private final Set<String> known = new HashSet<>();
     private final Object wakeUp = new Object();
     private JobState current;
     private volatile boolean stopping;
+    // read by the JMX thread; written by the poll thread at the end of each poll
+    private volatile int openJobsSnapshot;
+    private volatile int knownSnapshot;
+    private volatile long oldestDueAtSnapshot = Long.MAX_VALUE;
 
-    public SourceEngine(RecommenderApi api, BenchlakeSourceConfig config, Time time, Random random,
-            OffsetStorageReader offsets, TransactionContext transactions) {
+    /**
+     * @param shard this task's shard, in [0, shards)
+     * @param shards the number of tasks; the connector's API budget is split evenly among them
+     */
+    public SourceEngine(RecommenderApi api, BenchlakeSourceConfig config, int shard, int shards, Time time,
+            Random random, OffsetStorageReader offsets, TransactionContext transactions, TaskStats stats) {
         this.api = api;
         this.region = config.region();
         this.account = config.accountId().orElse("");
         this.time = time;
         this.offsets = offsets;
         this.transactions = transactions;
+        this.stats = stats;
         this.reader = new JobReader(api, ReaderSettings.from(config), time, random, stats);
+        this.budget = new RateBudget(config.maxRequestsPerSecond() / shards, time.milliseconds());
+        this.discovery = config.discoveryEnabled()
+                ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
+                        config.discoveryOverlap(), random, stats)
+                : null;
+        if (discovery != null) {
+            discovery.dueAtMs = time.milliseconds();
+        }
     }
 
     /** Loads the stored offsets of these jobs and schedules every job that is not closed. */
     public void start(Collection<String> jobNames) {
+        add(jobNames);
+        log.info("{} named jobs to read, {} already closed; discovery {}", queue.size(), known.size() - queue.size(),
+                discovery == null ? "off" : "on");
+    }
+
+    private void add(Collection<String> jobNames) {
         Map<Map<String, Object>, JobPartition> partitions = new HashMap<>();
         for (String job : jobNames) {
-            JobPartition p = new JobPartition(region, account, job);
-            partitions.put(p.toMap(), p);
+            if (known.add(job)) {
+                JobPartition p = new JobPartition(region, account, job);
+                partitions.put(p.toMap(), p);
+            }
+        }
+        if (partitions.isEmpty()) {
+            return;
         }
         Map<Map<String, Object>, Map<String, Object>> stored = offsets.offsets(partitions.keySet());
         long now = time.milliseconds();
-        int closed = 0;
         for (Map.Entry<Map<String, Object>, JobPartition> e : partitions.entrySet()) {
             JobOffset offset = JobOffset.fromMap(stored == null ? null : stored.get(e.getKey()));
             if (offset.closed()) {
-                closed++;
                 continue;
             }
             JobState s = new JobState(e.getValue(), offset);
             s.dueAtMs = now;
             queue.add(s);
         }
-        log.info("{} jobs to read, {} already closed", queue.size(), closed);
     }
 
     public List<SourceRecord> poll() {
@@ -86,34 +119,76 @@ public final class SourceEngine {
         List<SourceRecord> batch = new ArrayList<>();
         while (!stopping) {
             long now = time.milliseconds();
-            JobState job = nextDue(now);
-            if (job == null) {
+            boolean discoveryDue = discovery != null && discovery.dueAtMs <= now && current == null;
+            JobState job = discoveryDue ? null : nextDue(now);
+            if (!discoveryDue && job == null) {
                 if (!batch.isEmpty() || now >= deadline) {
                     break;
                 }
-                long until = queue.isEmpty() ? deadline : Math.min(deadline, queue.peek().dueAtMs);
-                waitUntil(until);
+                waitUntil(Math.min(deadline, nextWakeUp()));
                 continue;
             }
-            JobReader.Result result = reader.step(job);
-            batch.addAll(result.records());
-            boolean passInProgress = job.passStarted;
-            if (result.boundary()) {
-                commitTransaction(job, result.records());
+            long wait = budget.tryAcquire(now);
+            if (wait > 0) {
+                if (job != null) {
+                    current = job.passStarted ? job : null;
+                    if (current == null) {
+                        queue.add(job);
+                    }
+                }
+                if (!batch.isEmpty() || now + wait >= deadline) {
+                    if (batch.isEmpty()) {
+                        waitUntil(deadline);
+                    }
+                    break;
+                }
+                waitUntil(now + wait);
+                continue;
             }
-            if (job.offset.closed()) {
-                current = null;
-            } else if (passInProgress && job.dueAtMs <= time.milliseconds()) {
-                current = job;
+            long throttledBefore = stats.throttled.get();
+            if (discoveryDue) {
+                List<JobObservation> found = discovery.step(now);
+                add(found.stream().map(JobObservation::jobName).toList());
             } else {
-                current = null;
-                queue.add(job);
+                JobReader.Result result = reader.step(job);
+                batch.addAll(result.records());
+                boolean passInProgress = job.passStarted;
+                if (result.boundary()) {
+                    commitTransaction(job, result.records());
+                }
+                if (job.offset.closed()) {
+                    current = null;
+                } else if (passInProgress && job.dueAtMs <= time.milliseconds()) {
+                    current = job;
+                } else {
+                    current = null;
+                    queue.add(job);
+                }
+            }
+            if (stats.throttled.get() > throttledBefore) {
+                budget.onThrottled();
+            } else {
+                budget.onSuccess();
             }
             if (batch.size() >= MAX_BATCH || time.milliseconds() >= deadline) {
                 break;
             }
         }
+        openJobsSnapshot = queue.size() + (current == null ? 0 : 1);
+        knownSnapshot = known.size();
+        oldestDueAtSnapshot = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().dueAtMs;
         return batch.isEmpty() ? null : batch;
+    }
+
+    private long nextWakeUp() {
+        long next = Long.MAX_VALUE;
+        if (!queue.isEmpty()) {
+            next = queue.peek().dueAtMs;
+        }
+        if (discovery != null) {
+            next = Math.min(next, discovery.dueAtMs);
+        }
+        return next;
     }
 
     private JobState nextDue(long now) {
@@ -142,8 +217,7 @@ public final class SourceEngine {
     }
 
     private void waitUntil(long untilMs) {
-        long waitMs = untilMs - time.milliseconds();
-        if (waitMs <= 0) {
+        if (untilMs - time.milliseconds() <= 0) {
             return;
         }
         synchronized (wakeUp) {
@@ -165,12 +239,19 @@ public final class SourceEngine {
         api.close();
     }
 
-    public TaskStats stats() {
-        return stats;
+    /** Jobs still scheduled (not closed), as of the last poll. */
+    public int openJobs() {
+        return openJobsSnapshot;
     }
 
-    /** Jobs still scheduled (not closed), for tests and metrics. */
-    public int openJobs() {
-        return queue.size() + (current == null ? 0 : 1);
+    /** Jobs this task owns, closed ones included. */
+    public int knownJobs() {
+        return knownSnapshot;
+    }
+
+    /** How long the job that has waited longest past its due time has waited, in ms; 0 when none is late. */
+    public long oldestDueLagMs() {
+        long due = oldestDueAtSnapshot;
+        return due == Long.MAX_VALUE ? 0 : Math.max(0, time.milliseconds() - due);
     }
 }

@@ -11,6 +11,7 @@ public final class TaskStats {
     public final AtomicLong jobErrors = new AtomicLong();
     public final AtomicLong tokenRestarts = new AtomicLong();
     public final AtomicLong pages = new AtomicLong();
+    public final AtomicLong discoveryPages = new AtomicLong();
     public final AtomicLong stepRecords = new AtomicLong();
     public final AtomicLong jobRecords = new AtomicLong();
     public final AtomicLong unidentifiedSteps = new AtomicLong();
@@ -20,7 +21,7 @@ public final class TaskStats {
     @Override
     public String toString() {
         return "apiCalls=" + apiCalls + ", throttled=" + throttled + ", transientErrors=" + transientErrors
-                + ", jobErrors=" + jobErrors + ", tokenRestarts=" + tokenRestarts + ", pages=" + pages
+                + ", jobErrors=" + jobErrors + ", tokenRestarts=" + tokenRestarts + ", pages=" + pages + ", discoveryPages=" + discoveryPages
                 + ", stepRecords=" + stepRecords + ", jobRecords=" + jobRecords + ", unidentifiedSteps="
                 + unidentifiedSteps + ", jobsClosed=" + jobsClosed + ", jobsNotFound=" + jobsNotFound;
     }

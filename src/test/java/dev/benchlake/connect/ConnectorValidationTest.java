@@ -106,8 +106,34 @@ class ConnectorValidationTest {
 
     @Test
     void missingRequiredKeysAreNamed() {
-        Map<String, List<String>> errors = errors(new HashMap<>());
-        assertThat(errors).containsKeys("aws.region", "job.names");
+        Map<String, List<String>> errors = errors(new HashMap<>(Map.of("job.names", "j1")));
+        assertThat(errors).containsOnlyKeys("aws.region");
+    }
+
+    @Test
+    void nothingToReadIsRejected() {
+        Map<String, String> props = valid();
+        props.remove("job.names");
+        assertThat(errors(props)).containsOnlyKeys("job.names");
+        assertThat(String.join(" ", errors(props).get("job.names"))).contains("discovery.enabled");
+        props.put("discovery.enabled", "true");
+        assertThat(errors(props)).isEmpty();
+    }
+
+    @Test
+    void discoveryFiltersAwsWouldRejectAreRejected() {
+        for (Map.Entry<String, String> bad : Map.of(
+                "discovery.name.contains", "has space",
+                "discovery.model.name", "-bad-",
+                "discovery.model.package.version.arn", "arn:aws:s3:::bucket",
+                "discovery.created.after", "yesterday",
+                "discovery.status", "DONE",
+                "api.max.requests.per.second", "0").entrySet()) {
+            Map<String, String> props = valid();
+            props.put("discovery.enabled", "true");
+            props.put(bad.getKey(), bad.getValue());
+            assertThat(errors(props)).as(bad.getKey()).containsOnlyKeys(bad.getKey());
+        }
     }
 
     @Test
@@ -132,6 +158,24 @@ class ConnectorValidationTest {
         for (String key : List.of("aws.access.key.id", "aws.secret.access.key", "aws.session.token", "aws.assume.role.external.id")) {
             assertThat(BenchlakeSourceConfig.CONFIG_DEF.configKeys().get(key).type).as(key).isEqualTo(ConfigDef.Type.PASSWORD);
         }
+    }
+
+    @Test
+    void alterOffsetsAcceptsResetsAndValidEditsAndRejectsMalformedOnesNamingTheProblem() {
+        InferenceRecommenderSourceConnector connector = new InferenceRecommenderSourceConnector();
+        Map<String, Object> partition = new dev.benchlake.offset.JobPartition("us-east-1", "", "j1").toMap();
+        Map<Map<String, ?>, Map<String, ?>> reset = new HashMap<>();
+        reset.put(partition, null);
+        assertThat(connector.alterOffsets(valid(), reset)).isTrue();
+        assertThat(connector.alterOffsets(valid(),
+                Map.of(partition, dev.benchlake.offset.JobOffset.START.withClosed(true).toMap()))).isTrue();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> connector.alterOffsets(valid(),
+                        Map.of(Map.of("job", "j1"), dev.benchlake.offset.JobOffset.START.toMap())))
+                .hasMessageContaining("Not a Benchlake source partition").hasMessageContaining("protocol");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> connector.alterOffsets(valid(),
+                        Map.of(partition, Map.of("closed", "maybe"))))
+                .hasMessageContaining("Invalid offset for job j1").hasMessageContaining("'closed'");
     }
 
     @Test

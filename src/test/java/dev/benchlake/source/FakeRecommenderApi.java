@@ -63,6 +63,17 @@ final class FakeRecommenderApi implements RecommenderApi {
     }
 
     @Override
+    public JobPage listJobs(JobFilter filter, java.time.Instant modifiedAfter, int maxResults, String nextToken) {
+        List<JobObservation> all = jobs.values().stream()
+                .filter(j -> modifiedAfter == null || j.lastModifiedTime().isAfter(modifiedAfter))
+                .filter(j -> filter.nameContains() == null || j.jobName().contains(filter.nameContains()))
+                .sorted(java.util.Comparator.comparing(JobObservation::jobName)).toList();
+        int from = nextToken == null ? 0 : Integer.parseInt(nextToken.substring("jobs-".length()));
+        int to = Math.min(all.size(), from + maxResults);
+        return new JobPage(List.copyOf(all.subList(from, to)), to < all.size() ? "jobs-" + to : null);
+    }
+
+    @Override
     public void close() {
     }
 }

@@ -38,8 +38,12 @@ class JobReaderTest {
     }
 
     private JobReader reader(int pageSize) {
+        return reader(pageSize, Duration.ZERO);
+    }
+
+    private JobReader reader(int pageSize, Duration grace) {
         ReaderSettings settings = new ReaderSettings("steps", "jobs", null, pageSize, POLL, Duration.ofMinutes(5),
-                new RecordContext("us-east-1", null, NanHandling.NULL));
+                grace, new RecordContext("us-east-1", null, NanHandling.NULL));
         return new JobReader(api, settings, time, new Random(1), stats);
     }
 
@@ -178,6 +182,23 @@ class JobReaderTest {
         assertThat(((Struct) jobRecord.value()).getInt32("steps_emitted")).isEqualTo(5);
         assertThat(JobOffset.fromMap(jobRecord.sourceOffset()).closed()).as("the closed state is committed").isTrue();
         assertThat(stats.jobsClosed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void terminalJobIsReadOnceMoreAfterTheGracePeriodAndThenClosed() {
+        reader = reader(2, Duration.ofSeconds(10));
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        JobState s = fresh();
+        List<SourceRecord> first = pass(s);
+        assertThat(onTopic(first, "steps")).hasSize(5);
+        assertThat(s.offset.closed()).isFalse();
+        assertThat(s.dueAtMs).as("read again after the grace period, not the poll interval")
+                .isEqualTo(time.milliseconds() + 10_000);
+        time.sleep(10_000);
+        List<SourceRecord> second = pass(s);
+        assertThat(onTopic(second, "steps")).isEmpty();
+        assertThat(s.offset.closed()).isTrue();
+        assertThat(((Struct) onTopic(second, "jobs").get(0).value()).getBoolean("closed")).isTrue();
     }
 
     @Test

@@ -1,0 +1,139 @@
+package dev.benchlake.connect;
+
+import java.lang.management.ManagementFactory;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.benchlake.source.SourceEngine;
+import dev.benchlake.source.TaskStats;
+
+/**
+ * The task's counters as a JMX MBean. Plain JMX works on every Connect version (plugin metrics need Kafka 4.1+),
+ * and every JMX exporter (Prometheus JMX exporter, Datadog, MSK's open monitoring) picks it up.
+ */
+final class TaskMetrics implements TaskMetricsMBean, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskMetrics.class);
+
+    private final TaskStats stats;
+    private final SourceEngine engine;
+    private ObjectName name;
+
+    private TaskMetrics(TaskStats stats, SourceEngine engine) {
+        this.stats = stats;
+        this.engine = engine;
+    }
+
+    static TaskMetrics register(String connector, int task, TaskStats stats, SourceEngine engine) {
+        TaskMetrics metrics = new TaskMetrics(stats, engine);
+        try {
+            ObjectName name = objectName(connector, task);
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+            server.registerMBean(metrics, name);
+            metrics.name = name;
+        } catch (JMException | RuntimeException e) {
+            log.warn("task metrics are not available over JMX: {}", e.toString());
+        }
+        return metrics;
+    }
+
+    static ObjectName objectName(String connector, int task) throws JMException {
+        return new ObjectName("dev.benchlake:type=source-task-metrics,connector=" + ObjectName.quote(connector)
+                + ",task=" + task);
+    }
+
+    @Override
+    public void close() {
+        if (name == null) {
+            return;
+        }
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        } catch (JMException e) {
+            log.debug("unregistering {}: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public long getApiCalls() {
+        return stats.apiCalls.get();
+    }
+
+    @Override
+    public long getThrottled() {
+        return stats.throttled.get();
+    }
+
+    @Override
+    public long getTransientErrors() {
+        return stats.transientErrors.get();
+    }
+
+    @Override
+    public long getJobErrors() {
+        return stats.jobErrors.get();
+    }
+
+    @Override
+    public long getTokenRestarts() {
+        return stats.tokenRestarts.get();
+    }
+
+    @Override
+    public long getStepPages() {
+        return stats.pages.get();
+    }
+
+    @Override
+    public long getDiscoveryPages() {
+        return stats.discoveryPages.get();
+    }
+
+    @Override
+    public long getStepRecords() {
+        return stats.stepRecords.get();
+    }
+
+    @Override
+    public long getJobRecords() {
+        return stats.jobRecords.get();
+    }
+
+    @Override
+    public long getUnidentifiedSteps() {
+        return stats.unidentifiedSteps.get();
+    }
+
+    @Override
+    public long getJobsClosed() {
+        return stats.jobsClosed.get();
+    }
+
+    @Override
+    public long getJobsNotFound() {
+        return stats.jobsNotFound.get();
+    }
+
+    @Override
+    public int getJobsActive() {
+        return engine.openJobs();
+    }
+
+    @Override
+    public int getJobsKnown() {
+        return engine.knownJobs();
+    }
+
+    @Override
+    public long getOldestDueJobLagMs() {
+        return engine.oldestDueLagMs();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.benchlake.connect;
+
+/** What a Benchlake task shows over JMX, as {@code dev.benchlake:type=source-task-metrics,connector=…,task=…}. */
+public interface TaskMetricsMBean {
+
+    long getApiCalls();
+
+    long getThrottled();
+
+    long getTransientErrors();
+
+    long getJobErrors();
+
+    long getTokenRestarts();
+
+    long getStepPages();
+
+    long getDiscoveryPages();
+
+    long getStepRecords();
+
+    long getJobRecords();
+
+    long getUnidentifiedSteps();
+
+    long getJobsClosed();
+
+    long getJobsNotFound();
+
+    int getJobsActive();
+
+    int getJobsKnown();
+
+    long getOldestDueJobLagMs();
+}
