@@ -67,6 +67,8 @@ public final class ConnectHarness implements AutoCloseable {
         props.put("page.size", "2");
         props.put("topic", topicPrefix + ".steps");
         props.put("jobs.topic", topicPrefix + ".jobs");
+        props.put("terminal.grace.period.ms", "200");
+        props.put("api.max.requests.per.second", "50");
         props.put("topic.creation.default.replication.factor", "1");
         props.put("topic.creation.default.partitions", "1");
         return props;

@@ -1,0 +1,159 @@
+package dev.benchlake.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import javax.management.ObjectName;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import dev.benchlake.emulator.Fixtures;
+import dev.benchlake.emulator.ManualClock;
+import dev.benchlake.emulator.SageMakerEmulator;
+import dev.benchlake.emulator.Scenario;
+import dev.benchlake.emulator.ScenarioJob;
+import dev.benchlake.emulator.ScenarioStep;
+
+/** Discovery, sharding across tasks, offset resets and task metrics on the in-process Connect cluster. */
+class ScaleOutIT {
+
+    private static final String DESCRIBE = "DescribeInferenceRecommendationsJob";
+    private static final String LIST_STEPS = "ListInferenceRecommendationsJobSteps";
+
+    private static ConnectHarness harness;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private String name;
+
+    @BeforeAll
+    static void startCluster() {
+        harness = ConnectHarness.start("benchlake-scale-it", 1, Map.of());
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        harness.close();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (harness.connect().connectors().contains(name)) {
+            harness.connect().deleteConnector(name);
+        }
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+    }
+
+    private SageMakerEmulator emulator(Scenario scenario, ManualClock clock) {
+        SageMakerEmulator emulator = SageMakerEmulator.start(scenario, clock);
+        closeables.add(emulator);
+        return emulator;
+    }
+
+    private TopicReader reader(String topic) {
+        TopicReader reader = new TopicReader(harness.bootstrapServers(), topic, false);
+        closeables.add(reader);
+        return reader;
+    }
+
+    private static Map<String, String> discoveryConfig(SageMakerEmulator emulator, String prefix) {
+        Map<String, String> props = ConnectHarness.connectorConfig(emulator, prefix);
+        props.remove("job.names");
+        props.put("discovery.enabled", "true");
+        props.put("discovery.interval.ms", "1000");
+        props.put("discovery.overlap.ms", "60000");
+        return props;
+    }
+
+    private static Map<String, Long> versionsPerStepContent(List<TopicReader.Rec> records) {
+        return records.stream().collect(Collectors.groupingBy(
+                r -> r.text("step_id") + "/" + r.text("content_hash"), Collectors.counting()));
+    }
+
+    @Test
+    void discoveryPicksUpAJobCreatedWhileTheConnectorRunsWithinTwoIntervals(TestInfo info) throws Exception {
+        name = "discovery";
+        ManualClock clock = new ManualClock().set(Duration.ofSeconds(2_000));
+        SageMakerEmulator emulator = emulator(Scenario.fromResource("scenarios/three-jobs.json"), clock);
+        TopicReader steps = reader(name + ".steps");
+        harness.startConnector(name, discoveryConfig(emulator, name));
+        steps.awaitCount(9);
+
+        long createdAt = System.currentTimeMillis();
+        emulator.addJob(ScenarioJob.builder("created-later-004")
+                .at(2_000, "{\"JobType\":\"Default\",\"Status\":\"IN_PROGRESS\",\"InputConfig\":{\"ModelName\":\"resnet50\"}}")
+                .step(ScenarioStep.builder().at(2_000, "{\"StepType\":\"BENCHMARK\",\"Status\":\"IN_PROGRESS\","
+                        + "\"InferenceBenchmark\":{\"EndpointConfiguration\":{\"EndpointName\":\"ep-new\","
+                        + "\"VariantName\":\"AllTraffic\",\"InstanceType\":\"ml.c6i.large\"},\"ModelConfiguration\":{}}}").build())
+                .build());
+        List<TopicReader.Rec> all = steps.awaitUntil("a step of the new job",
+                recs -> recs.stream().anyMatch(r -> "created-later-004".equals(r.text("job_name"))));
+        TopicReader.Rec first = all.stream().filter(r -> "created-later-004".equals(r.text("job_name"))).findFirst().orElseThrow();
+        assertThat(first.value().get("observed_at").asLong() - createdAt).as("read within two discovery intervals")
+                .isLessThanOrEqualTo(2_000);
+        assertThat(first.text("model_name")).isEqualTo("resnet50");
+        assertThat(all).hasSize(10);
+
+        ObjectName metrics = new ObjectName("dev.benchlake:type=source-task-metrics,connector=" + ObjectName.quote(name) + ",task=0");
+        Awaitility.await("task metrics").atMost(ConnectHarness.TIMEOUT).untilAsserted(() -> {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            assertThat((Long) server.getAttribute(metrics, "StepRecords")).isEqualTo(10L);
+            assertThat((Long) server.getAttribute(metrics, "JobsClosed")).isEqualTo(3L);
+            assertThat((Integer) server.getAttribute(metrics, "JobsKnown")).isEqualTo(4);
+            assertThat((Integer) server.getAttribute(metrics, "JobsActive")).isEqualTo(1);
+            assertThat((Long) server.getAttribute(metrics, "DiscoveryPages")).isGreaterThanOrEqualTo(2L);
+            assertThat((Long) server.getAttribute(metrics, "ApiCalls"))
+                    .isEqualTo(emulator.totalRequests());
+        });
+    }
+
+    @Test
+    void changingTasksMaxMovesJobsWithoutLossOrDuplicates(TestInfo info) throws Exception {
+        name = "retask";
+        ManualClock clock = new ManualClock();
+        Scenario scenario = Scenario.builder()
+                .jobs(Fixtures.benchmarkJobs("fleet", 12, 4).stepDuration(Duration.ofSeconds(100)).build())
+                .build();
+        SageMakerEmulator emulator = emulator(scenario, clock);
+        TopicReader steps = reader(name + ".steps");
+        TopicReader jobs = reader(name + ".jobs");
+        Map<String, String> props = discoveryConfig(emulator, name);
+        props.put("tasks.max", "2");
+        harness.startConnector(name, props);
+        steps.awaitCount(48);
+        assertThat(harness.connect().connectorStatus(name).tasks()).hasSize(2);
+
+        props.put("tasks.max", "5");
+        harness.connect().configureConnector(name, props);
+        harness.connect().assertions().assertConnectorAndExactlyNumTasksAreRunning(name, 5, "five tasks");
+        clock.set(Duration.ofSeconds(200));
+
+        List<TopicReader.Rec> all = steps.awaitCount(96);
+        jobs.awaitUntil("twelve closed jobs",
+                recs -> recs.stream().filter(r -> r.value().get("closed").asBoolean()).count() >= 12);
+        all = steps.drain();
+        Map<String, Long> versions = versionsPerStepContent(all);
+        assertThat(versions).as("every step's two versions, each once").hasSize(96);
+        assertThat(versions.values()).containsOnly(1L);
+        Map<String, Long> closedPerJob = jobs.drain().stream().filter(r -> r.value().get("closed").asBoolean())
+                .collect(Collectors.groupingBy(r -> r.text("job_name"), Collectors.counting()));
+        assertThat(closedPerJob).hasSize(12);
+        assertThat(closedPerJob.values()).as("no job read to its end by two tasks").containsOnly(1L);
+        Map<String, Long> completedPerJob = new HashMap<>();
+        all.stream().filter(r -> "COMPLETED".equals(r.text("status")) || "FAILED".equals(r.text("status")))
+                .forEach(r -> completedPerJob.merge(r.text("job_name"), 1L, Long::sum));
+        assertThat(completedPerJob.values()).containsOnly(4L);
+    }
+}
