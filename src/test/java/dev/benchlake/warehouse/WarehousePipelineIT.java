@@ -33,7 +33,6 @@ import dev.benchlake.avro.AvroSchemas;
 import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.emulator.Scenario;
-import dev.benchlake.it.ConnectHarness;
 
 /**
  * Emulator → Benchlake source connector → AvroConverter (real registry) → Kafka → Debezium JDBC sink (loaded from
@@ -533,13 +532,5 @@ class WarehousePipelineIT {
     static List<String> errors(ConfigInfos infos) {
         return infos.configs().stream().filter(v -> !v.configValue().errors().isEmpty())
                 .map(v -> v.configValue().name() + ": " + v.configValue().errors()).toList();
-    }
-
-    static Instant at(long epochMillis) {
-        return Instant.ofEpochMilli(epochMillis);
-    }
-
-    static ConnectHarness harness() {
-        return stack.connect;
     }
 }
