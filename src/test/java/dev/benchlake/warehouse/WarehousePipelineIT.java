@@ -401,6 +401,15 @@ class WarehousePipelineIT {
         assertThat((Double) failures.get("ml.m5.xlarge").get("failure_rate")).isCloseTo(1.0 / 60, within(1e-12));
         assertThat(failures.get("ml.c5.xlarge").get("failure_rate")).isEqualTo(0.0);
         assertThat(failures.get("ml.g4dn.xlarge").get("failure_rate")).isEqualTo(0.0);
+        // the README's "Query your benchmarks" section runs as written and answers the scenario's questions
+        List<String> readmeQueries = readmeQueries();
+        assertThat(readmeQueries).hasSize(4);
+        for (String sql : readmeQueries) {
+            assertThat(stack.query(db, sql)).as(sql).isNotEmpty();
+        }
+        assertThat(stack.query(db, readmeQueries.get(1)))
+                .extracting(r -> r.get("model_name") + "/" + r.get("instance_type"))
+                .containsExactly("resnet50/ml.g4dn.xlarge");
     }
 
     private Map<String, Map<String, Object>> bestByModel(String db, String maxLatency) throws SQLException {
@@ -445,6 +454,22 @@ class WarehousePipelineIT {
         AvroConverter converter = new AvroConverter();
         converter.configure(config, isKey);
         return converter;
+
+    }
+
+    /** The ```sql blocks of the README's "Query your benchmarks" section. */
+    private static List<String> readmeQueries() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int from = readme.indexOf("## Query your benchmarks");
+        int to = readme.indexOf("\n## ", from + 1);
+        String section = readme.substring(from, to);
+        List<String> queries = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
+                .matcher(section);
+        while (m.find()) {
+            queries.add(m.group(1).trim().replaceAll(";$", ""));
+        }
+        return queries;
     }
 
     @Test
