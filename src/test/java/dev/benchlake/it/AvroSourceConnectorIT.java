@@ -152,12 +152,21 @@ class AvroSourceConnectorIT {
         assertThat(serverless.get("serverless_memory_size_mb")).isEqualTo(2048);
         assertThat(byEndpoint.get("sm-epc-xgb-003-t2").get("status").toString()).isEqualTo("FAILED");
 
-        List<ConsumerRecord<byte[], byte[]>> jobs = awaitRecords(JOBS, 3);
+        // per job: COMPLETED and still open, then closed after the grace period
+        List<ConsumerRecord<byte[], byte[]>> jobs = awaitRecords(JOBS, 6);
+        Map<String, List<GenericRecord>> byJob = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : jobs) {
             GenericRecord job = decode(r.value());
-            assertThat(job.get("closed")).isEqualTo(true);
-            assertThat(job.get("close_reason").toString()).isEqualTo("COMPLETE");
+            byJob.computeIfAbsent(job.get("job_name").toString(), k -> new ArrayList<>()).add(job);
         }
+        assertThat(byJob).hasSize(3);
+        assertThat(byJob.values()).allSatisfy(versions -> {
+            assertThat(versions).hasSize(2);
+            assertThat(versions.get(0).get("status").toString()).isEqualTo("COMPLETED");
+            assertThat(versions.get(0).get("closed")).isEqualTo(false);
+            assertThat(versions.get(1).get("closed")).isEqualTo(true);
+            assertThat(versions.get(1).get("close_reason").toString()).isEqualTo("COMPLETE");
+        });
 
         assertThat(schemaOf(get("/subjects/" + STEPS + "-value/versions/latest"))).isEqualTo(avsc("BenchmarkStep.avsc"));
         assertThat(schemaOf(get("/subjects/" + STEPS + "-key/versions/latest"))).isEqualTo(avsc("BenchmarkStepKey.avsc"));
