@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,7 +166,7 @@ class PluginArchiveIT {
             assertThat(read(jar, "META-INF/services/org.apache.kafka.connect.storage.Converter").strip())
                     .isEqualTo("dev.benchlake.avro.AvroConverter");
             Properties p = new Properties();
-            p.load(new java.io.StringReader(read(jar, "dev/benchlake/benchlake-version.properties")));
+            p.load(new StringReader(read(jar, "dev/benchlake/benchlake-version.properties")));
             assertThat(p.getProperty("version")).isEqualTo(version);
             assertThat(read(jar, "dev/benchlake/schemas/BenchmarkStep.avsc"))
                     .isEqualTo(Files.readString(PluginArchive.projectDir().resolve("schemas/BenchmarkStep.avsc")));
