@@ -1,5 +1,6 @@
 package dev.benchlake.avro;
 
+import java.io.Closeable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * (bad data, a schema the registry refuses, an unknown id, corrupt bytes) is a {@link DataException} that names the
  * subject, field or id. No record is ever dropped or written half-converted.
  */
-public class AvroConverter implements Converter, Versioned {
+public class AvroConverter implements Converter, Versioned, Closeable {
     private static final Logger log = LoggerFactory.getLogger(AvroConverter.class);
 
     static final byte MAGIC_BYTE = 0;
