@@ -83,8 +83,11 @@ class PluginArchiveIT {
 
     @Test
     void etcHoldsTheExampleConfigsAndDocTheReadmePolicyAndSchemas() throws IOException {
-        assertThat(list(plugin.resolve("etc")))
-                .containsExactlyInAnyOrder("benchlake-source.json", "benchlake-source-assume-role.json", "benchlake-source.properties");
+        List<String> etc = list(plugin.resolve("etc"));
+        assertThat(etc).contains("benchlake-source.json", "benchlake-source-assume-role.json", "benchlake-source.properties",
+                "benchlake-sink-postgres.json");
+        assertThat(etc).as("only example configs of config/").allSatisfy(f -> assertThat(f).startsWith("benchlake-"))
+                .doesNotContain("iam-policy.json");
         for (String json : List.of("benchlake-source.json", "benchlake-source-assume-role.json")) {
             JsonNode c = JSON.readTree(plugin.resolve("etc").resolve(json).toFile());
             JsonNode config = c.has("config") ? c.get("config") : c;
