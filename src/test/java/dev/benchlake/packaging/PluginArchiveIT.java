@@ -99,7 +99,7 @@ class PluginArchiveIT {
         }
         assertThat(standalone.getProperty("connector.class")).isEqualTo("dev.benchlake.connect.InferenceRecommenderSourceConnector");
 
-        assertThat(list(plugin.resolve("doc"))).contains("README.md", "iam-policy.json", "schemas");
+        assertThat(list(plugin.resolve("doc"))).contains("README.md", "deploy.md", "iam-policy.json", "schemas");
         JsonNode policy = JSON.readTree(plugin.resolve("doc/iam-policy.json").toFile());
         assertThat(policy.toString()).contains("sagemaker:ListInferenceRecommendationsJobSteps",
                 "sagemaker:DescribeInferenceRecommendationsJob", "sagemaker:ListInferenceRecommendationsJobs");
