@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +12,6 @@ import java.util.stream.Collectors;
 import javax.management.ObjectName;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -27,46 +23,10 @@ import dev.benchlake.emulator.ScenarioJob;
 import dev.benchlake.emulator.ScenarioStep;
 
 /** Discovery, sharding across tasks, offset resets and task metrics on the in-process Connect cluster. */
-class ScaleOutIT {
+class ScaleOutIT extends ConnectorTestSupport {
 
     private static final String DESCRIBE = "DescribeInferenceRecommendationsJob";
     private static final String LIST_STEPS = "ListInferenceRecommendationsJobSteps";
-
-    private static ConnectHarness harness;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private String name;
-
-    @BeforeAll
-    static void startCluster() {
-        harness = ConnectHarness.start("benchlake-scale-it", 1, Map.of());
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        harness.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (harness.connect().connectors().contains(name)) {
-            harness.connect().deleteConnector(name);
-        }
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
-
-    private SageMakerEmulator emulator(Scenario scenario, ManualClock clock) {
-        SageMakerEmulator emulator = SageMakerEmulator.start(scenario, clock);
-        closeables.add(emulator);
-        return emulator;
-    }
-
-    private TopicReader reader(String topic) {
-        TopicReader reader = new TopicReader(harness.bootstrapServers(), topic, false);
-        closeables.add(reader);
-        return reader;
-    }
 
     private static Map<String, String> discoveryConfig(SageMakerEmulator emulator, String prefix) {
         Map<String, String> props = ConnectHarness.connectorConfig(emulator, prefix);

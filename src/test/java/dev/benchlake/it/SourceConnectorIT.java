@@ -3,16 +3,12 @@ package dev.benchlake.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -24,7 +20,7 @@ import dev.benchlake.emulator.ScenarioJob;
 import dev.benchlake.emulator.ScenarioStep;
 
 /** The connector on an in-process Kafka Connect cluster, reading the SageMaker emulator through the real AWS SDK. */
-class SourceConnectorIT {
+class SourceConnectorIT extends ConnectorTestSupport {
 
     private static final String LIST_STEPS = "ListInferenceRecommendationsJobSteps";
     private static final String DESCRIBE = "DescribeInferenceRecommendationsJob";
@@ -33,45 +29,9 @@ class SourceConnectorIT {
     private static final String BERT = "bert-base-ondemand-002";
     private static final String XGB = "xgboost-serverless-003";
 
-    private static ConnectHarness harness;
-
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private String name;
-
-    @BeforeAll
-    static void startCluster() {
-        harness = ConnectHarness.start("benchlake-it", 1, Map.of());
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        harness.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (harness.connect().connectors().contains(name)) {
-            harness.connect().deleteConnector(name);
-        }
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-    }
 
     private void named(TestInfo info) {
         name = info.getTestMethod().orElseThrow().getName().toLowerCase();
-    }
-
-    private SageMakerEmulator emulator(Scenario scenario, ManualClock clock) {
-        SageMakerEmulator emulator = SageMakerEmulator.start(scenario, clock);
-        closeables.add(emulator);
-        return emulator;
-    }
-
-    private TopicReader reader(String topic) {
-        TopicReader reader = new TopicReader(harness.bootstrapServers(), topic, false);
-        closeables.add(reader);
-        return reader;
     }
 
     private static ManualClock clockAt(long seconds) {
