@@ -1,12 +1,23 @@
 package dev.benchlake.avro;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 
 /**
- * Avro binary encoding primitives (Avro specification, "Binary Encoding"): zig-zag varints, little-endian IEEE
- * floats, length-prefixed bytes and UTF-8 strings. The reader never trusts a length it has not got the bytes for,
- * so a truncated or corrupt payload fails fast instead of allocating or returning garbage.
+ * Avro binary encoding through Apache Avro's own unbuffered {@link BinaryEncoder} and {@link BinaryDecoder}, with
+ * what the codec needs around them: the Confluent header bytes, the position and the bytes that remain. Lengths
+ * and block counts are checked against the bytes that remain before anything is allocated, so a truncated or
+ * corrupt payload fails fast instead of allocating or returning garbage.
  */
 final class AvroBinary {
     private AvroBinary() {
@@ -14,114 +25,96 @@ final class AvroBinary {
 
     /** A growable output buffer; reused per thread by the converter. */
     static final class Sink {
-        private byte[] buf;
-        private int pos;
+        private final ByteArrayOutputStream out;
+        private final BinaryEncoder encoder;
 
         Sink(int initialCapacity) {
-            buf = new byte[initialCapacity];
+            out = new ByteArrayOutputStream(initialCapacity);
+            encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         }
 
         void reset() {
-            pos = 0;
+            out.reset();
         }
 
         int size() {
-            return pos;
+            return out.size();
         }
 
         byte[] toByteArray() {
-            return Arrays.copyOf(buf, pos);
-        }
-
-        private void ensure(int extra) {
-            if (pos + extra > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + extra));
-            }
+            return out.toByteArray();
         }
 
         void writeByte(int b) {
-            ensure(1);
-            buf[pos++] = (byte) b;
+            out.write(b);
         }
 
+        /** The schema id of the Confluent header: big-endian, unlike anything in Avro. */
         void writeIntBigEndian(int v) {
-            ensure(4);
-            buf[pos++] = (byte) (v >>> 24);
-            buf[pos++] = (byte) (v >>> 16);
-            buf[pos++] = (byte) (v >>> 8);
-            buf[pos++] = (byte) v;
+            out.write(v >>> 24);
+            out.write(v >>> 16);
+            out.write(v >>> 8);
+            out.write(v);
         }
 
         void writeBoolean(boolean b) {
-            writeByte(b ? 1 : 0);
+            try {
+                encoder.writeBoolean(b);
+            } catch (IOException e) {
+                throw inMemory(e);
+            }
         }
 
         void writeInt(int n) {
-            ensure(5);
-            int v = (n << 1) ^ (n >> 31);
-            while ((v & ~0x7F) != 0) {
-                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
+            try {
+                encoder.writeInt(n);
+            } catch (IOException e) {
+                throw inMemory(e);
             }
-            buf[pos++] = (byte) v;
         }
 
         void writeLong(long n) {
-            ensure(10);
-            long v = (n << 1) ^ (n >> 63);
-            while ((v & ~0x7FL) != 0) {
-                buf[pos++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
+            try {
+                encoder.writeLong(n);
+            } catch (IOException e) {
+                throw inMemory(e);
             }
-            buf[pos++] = (byte) v;
         }
 
         void writeFloat(float f) {
-            int bits = Float.floatToRawIntBits(f);
-            ensure(4);
-            buf[pos++] = (byte) bits;
-            buf[pos++] = (byte) (bits >>> 8);
-            buf[pos++] = (byte) (bits >>> 16);
-            buf[pos++] = (byte) (bits >>> 24);
+            try {
+                encoder.writeFloat(f);
+            } catch (IOException e) {
+                throw inMemory(e);
+            }
         }
 
         void writeDouble(double d) {
-            long bits = Double.doubleToRawLongBits(d);
-            ensure(8);
-            for (int i = 0; i < 8; i++) {
-                buf[pos++] = (byte) (bits >>> (8 * i));
+            try {
+                encoder.writeDouble(d);
+            } catch (IOException e) {
+                throw inMemory(e);
             }
         }
 
         void writeBytes(byte[] b, int off, int len) {
-            writeLong(len);
-            ensure(len);
-            System.arraycopy(b, off, buf, pos, len);
-            pos += len;
+            try {
+                encoder.writeBytes(b, off, len);
+            } catch (IOException e) {
+                throw inMemory(e);
+            }
         }
 
         void writeString(String s) {
-            int len = s.length();
-            // fast path: short ASCII (one byte per char; a length < 64 zig-zags into a single byte)
-            if (len < 64) {
-                ensure(1 + len);
-                int start = pos + 1;
-                int i = 0;
-                for (; i < len; i++) {
-                    char c = s.charAt(i);
-                    if (c >= 0x80) {
-                        break;
-                    }
-                    buf[start + i] = (byte) c;
-                }
-                if (i == len) {
-                    buf[pos] = (byte) (len << 1);
-                    pos = start + len;
-                    return;
-                }
+            try {
+                encoder.writeString(s);
+            } catch (IOException e) {
+                throw inMemory(e);
             }
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            writeBytes(utf8, 0, utf8.length);
+        }
+
+        private static UncheckedIOException inMemory(IOException e) {
+            return new UncheckedIOException("writing to memory cannot fail", e);
         }
     }
 
@@ -145,137 +138,137 @@ final class AvroBinary {
 
     /** A reader over a byte array slice. */
     static final class Source {
-        private final byte[] buf;
-        private int pos;
-        private final int limit;
+        private final Input in;
+        private final BinaryDecoder decoder;
 
         Source(byte[] buf, int offset, int limit) {
-            this.buf = buf;
-            this.pos = offset;
-            this.limit = limit;
+            in = new Input(buf, offset, limit - offset);
+            // the direct decoder reads no further than each value, so the stream's position stays exact
+            decoder = DecoderFactory.get().directBinaryDecoder(in, null);
         }
 
         int position() {
-            return pos;
+            return in.position();
         }
 
         int remaining() {
-            return limit - pos;
-        }
-
-        private void require(int n) {
-            if (limit - pos < n) {
-                throw new TruncatedException("needed " + n + " byte(s) at offset " + pos + " but only "
-                        + (limit - pos) + " remain");
-            }
+            return in.available();
         }
 
         boolean readBoolean() {
-            require(1);
-            byte b = buf[pos++];
-            if (b == 0) {
-                return false;
+            int at = position();
+            int b = in.read();
+            if (b < 0) {
+                throw truncated(1, at);
             }
-            if (b == 1) {
-                return true;
+            if (b > 1) {
+                // Avro's decoder reads any non-1 byte as false; a boolean is 0 or 1
+                throw new MalformedException("invalid boolean byte " + b + " at offset " + at);
             }
-            throw new MalformedException("invalid boolean byte " + b + " at offset " + (pos - 1));
+            return b == 1;
         }
 
         int readInt() {
-            int value = 0;
-            int shift = 0;
-            for (int i = 0; i < 5; i++) {
-                require(1);
-                int b = buf[pos++] & 0xFF;
-                value |= (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) {
-                    return (value >>> 1) ^ -(value & 1);
-                }
-                shift += 7;
+            int at = position();
+            try {
+                return decoder.readInt();
+            } catch (IOException | AvroRuntimeException e) {
+                throw failed(e, "int", at);
             }
-            throw new MalformedException("invalid int varint ending at offset " + pos);
         }
 
         long readLong() {
-            long value = 0;
-            int shift = 0;
-            for (int i = 0; i < 10; i++) {
-                require(1);
-                long b = buf[pos++] & 0xFF;
-                value |= (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) {
-                    return (value >>> 1) ^ -(value & 1);
-                }
-                shift += 7;
+            int at = position();
+            try {
+                return decoder.readLong();
+            } catch (IOException | AvroRuntimeException e) {
+                throw failed(e, "long", at);
             }
-            throw new MalformedException("invalid long varint ending at offset " + pos);
         }
 
         float readFloat() {
-            require(4);
-            int bits = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
-            pos += 4;
-            return Float.intBitsToFloat(bits);
+            int at = position();
+            try {
+                return decoder.readFloat();
+            } catch (IOException | AvroRuntimeException e) {
+                throw failed(e, "float", at);
+            }
         }
 
         double readDouble() {
-            require(8);
-            long bits = 0;
-            for (int i = 0; i < 8; i++) {
-                bits |= (buf[pos + i] & 0xFFL) << (8 * i);
+            int at = position();
+            try {
+                return decoder.readDouble();
+            } catch (IOException | AvroRuntimeException e) {
+                throw failed(e, "double", at);
             }
-            pos += 8;
-            return Double.longBitsToDouble(bits);
         }
 
         private int readLength() {
             long len = readLong();
             if (len < 0) {
-                throw new MalformedException("negative length " + len + " at offset " + pos);
+                throw new MalformedException("negative length " + len + " at offset " + position());
             }
-            if (len > limit - pos) {
-                throw new TruncatedException("length " + len + " at offset " + pos + " exceeds the "
-                        + (limit - pos) + " byte(s) that remain");
+            if (len > remaining()) {
+                throw new TruncatedException("length " + len + " at offset " + position() + " exceeds the "
+                        + remaining() + " byte(s) that remain");
             }
             return (int) len;
         }
 
         byte[] readBytes() {
-            int len = readLength();
-            byte[] out = Arrays.copyOfRange(buf, pos, pos + len);
-            pos += len;
-            return out;
+            byte[] bytes = new byte[readLength()];
+            in.readNBytes(bytes, 0, bytes.length);
+            return bytes;
         }
 
         String readString() {
-            int len = readLength();
-            String s = new String(buf, pos, len, StandardCharsets.UTF_8);
-            pos += len;
-            return s;
+            return new String(readBytes(), StandardCharsets.UTF_8);
         }
 
         /**
-         * Reads an array or map block count (a negative count is followed by the block's byte size, which is
-         * skipped). {@code minItemBytes} bounds the count by the bytes that remain.
+         * Reads an array or map block count (Avro's decoder skips the byte size that follows a negative count).
+         * {@code minItemBytes} bounds the count by the bytes that remain.
          */
         long readBlockCount(int minItemBytes) {
-            long count = readLong();
-            if (count < 0) {
-                if (count == Long.MIN_VALUE) {
-                    throw new MalformedException("invalid block count at offset " + pos);
-                }
-                count = -count;
-                long size = readLong();
-                if (size < 0) {
-                    throw new MalformedException("negative block size at offset " + pos);
-                }
+            int at = position();
+            long count;
+            try {
+                count = decoder.arrayNext();
+            } catch (IOException | AvroRuntimeException e) {
+                throw failed(e, "block count", at);
             }
-            if (minItemBytes > 0 && count > (long) (limit - pos) / minItemBytes) {
-                throw new TruncatedException("block of " + count + " item(s) at offset " + pos + " cannot fit in the "
-                        + (limit - pos) + " byte(s) that remain");
+            if (count < 0) {
+                throw new MalformedException("invalid block count at offset " + position());
+            }
+            if (minItemBytes > 0 && count > (long) remaining() / minItemBytes) {
+                throw new TruncatedException("block of " + count + " item(s) at offset " + position()
+                        + " cannot fit in the " + remaining() + " byte(s) that remain");
             }
             return count;
+        }
+
+        private RuntimeException failed(Exception e, String what, int at) {
+            if (e instanceof EOFException) {
+                return truncated(1, at);
+            }
+            return new MalformedException("invalid " + what + " at offset " + at + ": " + e.getMessage());
+        }
+
+        private TruncatedException truncated(int needed, int at) {
+            return new TruncatedException("needed " + needed + " more byte(s) at offset " + at + " but only "
+                    + remaining() + " remain");
+        }
+    }
+
+    /** A byte array stream that tells where it stands. */
+    private static final class Input extends ByteArrayInputStream {
+        Input(byte[] buf, int offset, int length) {
+            super(buf, offset, length);
+        }
+
+        int position() {
+            return pos;
         }
     }
 }
