@@ -1,6 +1,6 @@
 package dev.benchlake.offset;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,11 +24,14 @@ public record JobPartition(String region, String account, String job) {
     }
 
     /**
-     * The map form. Its iteration order is fixed: Connect finds stored offsets by the serialised bytes of the
-     * partition, and {@code Map.of} iterates in an order that changes from one JVM to the next.
+     * The map form. Connect finds stored offsets by the partition's serialised bytes, so the order of its keys is
+     * part of its identity: it is the order of a {@link HashMap}, which is what Connect's JSON converter reads a
+     * partition back into when an operator edits offsets through the REST API; an edited partition then
+     * serialises to the same bytes as the one the task wrote. String hash codes are specified, so the order is the
+     * same in every JVM ({@code Map.of} is not).
      */
     public Map<String, Object> toMap() {
-        Map<String, Object> map = new LinkedHashMap<>();
+        Map<String, Object> map = new HashMap<>();
         map.put(PROTOCOL_KEY, PROTOCOL);
         map.put(REGION_KEY, region);
         map.put(ACCOUNT_KEY, account);

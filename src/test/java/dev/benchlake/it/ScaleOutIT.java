@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 
 import javax.management.ObjectName;
 
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -21,6 +23,7 @@ import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.emulator.Scenario;
 import dev.benchlake.emulator.ScenarioJob;
 import dev.benchlake.emulator.ScenarioStep;
+import dev.benchlake.offset.JobPartition;
 
 /** Discovery, sharding across tasks, offset resets and task metrics on the in-process Connect cluster. */
 class ScaleOutIT extends ConnectorTestSupport {
@@ -77,6 +80,43 @@ class ScaleOutIT extends ConnectorTestSupport {
             assertThat((Long) server.getAttribute(metrics, "ApiCalls"))
                     .isEqualTo(emulator.totalRequests());
         });
+    }
+
+    @Test
+    void resettingOneJobsOffsetReEmitsThatJobAndNothingElse() throws Exception {
+        name = "reset";
+        SageMakerEmulator emulator = emulator(Scenario.fromResource("scenarios/three-jobs.json"),
+                new ManualClock().set(Duration.ofSeconds(2_000)));
+        TopicReader steps = reader(name + ".steps");
+        TopicReader jobs = reader(name + ".jobs");
+        harness.startConnector(name, ConnectHarness.connectorConfig(emulator, name,
+                "resnet50-nightly-001", "bert-base-ondemand-002", "xgboost-serverless-003"));
+        steps.awaitCount(9);
+        jobs.awaitUntil("three closed jobs", recs -> recs.stream().filter(r -> r.value().get("closed").asBoolean()).count() == 3);
+
+        harness.connect().stopConnector(name);
+        harness.connect().assertions().assertConnectorIsStopped(name, "connector did not stop");
+        // as an operator would: read the offsets, remove the one of the job to read again
+        ConnectorOffsets stored = harness.connect().connectorOffsets(name);
+        assertThat(stored.offsets()).hasSize(3);
+        Map<String, ?> resnet = stored.offsets().stream()
+                .filter(o -> JobPartition.fromMap(o.partition()).job().equals("resnet50-nightly-001"))
+                .findFirst().orElseThrow().partition();
+        harness.connect().alterConnectorOffsets(name, new ConnectorOffsets(List.of(new ConnectorOffset(resnet, null))));
+        assertThat(harness.connect().connectorOffsets(name).offsets()).hasSize(2);
+        emulator.resetCounters();
+        harness.connect().resumeConnector(name);
+
+        List<TopicReader.Rec> all = steps.awaitCount(12);
+        jobs.awaitUntil("resnet closed again",
+                recs -> recs.stream().filter(r -> r.value().get("closed").asBoolean()).count() == 4);
+        assertThat(all.subList(9, 12)).extracting(r -> r.text("job_name")).containsOnly("resnet50-nightly-001");
+        assertThat(all.subList(9, 12)).extracting(r -> r.text("step_id"))
+                .containsExactlyInAnyOrderElementsOf(all.subList(0, 9).stream()
+                        .filter(r -> r.text("job_name").equals("resnet50-nightly-001")).map(r -> r.text("step_id")).toList());
+        for (String closed : List.of("bert-base-ondemand-002", "xgboost-serverless-003")) {
+            assertThat(emulator.count(DESCRIBE, closed) + emulator.count(LIST_STEPS, closed)).as(closed).isZero();
+        }
     }
 
     @Test
