@@ -96,7 +96,10 @@ public final class StepRecords {
         }
         return Hashes.of("job/1", job.jobName(), job.jobArn(), job.jobType(), job.status(), job.jobDescription(),
                 job.failureReason(), millis(job.creationTime()), millis(job.completionTime()),
-                millis(job.lastModifiedTime()), job.modelName(), job.modelPackageVersionArn(), closed, closeReason);
+                millis(job.lastModifiedTime()), job.modelName(), job.modelPackageVersionArn(),
+                job.inputConfig() == null ? null : job.inputConfig().jobDurationSeconds(),
+                job.inputConfig() == null ? null : job.inputConfig().trafficPattern(),
+                job.inputConfig() == null ? null : job.inputConfig().endpointConfigurations(), closed, closeReason);
     }
 
     /**
@@ -127,6 +130,12 @@ public final class StepRecords {
                     .put("last_modified_time", date(job.lastModifiedTime()))
                     .put("model_name", job.modelName())
                     .put("model_package_version_arn", job.modelPackageVersionArn());
+            JobObservation.InputConfig input = job.inputConfig();
+            if (input != null) {
+                s.put("job_duration_seconds", input.jobDurationSeconds())
+                        .put("traffic_pattern", input.trafficPattern())
+                        .put("endpoint_configurations", input.endpointConfigurations());
+            }
         }
         return s;
     }

@@ -2,16 +2,24 @@ package dev.benchlake.sagemaker;
 
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceRecommendationsJobResponse;
+import software.amazon.awssdk.services.sagemaker.model.EndpointInputConfiguration;
 import software.amazon.awssdk.services.sagemaker.model.EndpointOutputConfiguration;
 import software.amazon.awssdk.services.sagemaker.model.InferenceMetrics;
 import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJob;
 import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJobStep;
 import software.amazon.awssdk.services.sagemaker.model.ModelConfiguration;
+import software.amazon.awssdk.services.sagemaker.model.Phase;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantServerlessConfig;
 import software.amazon.awssdk.services.sagemaker.model.RecommendationJobInferenceBenchmark;
 import software.amazon.awssdk.services.sagemaker.model.RecommendationJobInputConfig;
 import software.amazon.awssdk.services.sagemaker.model.RecommendationMetrics;
+import software.amazon.awssdk.services.sagemaker.model.Stairs;
+import software.amazon.awssdk.services.sagemaker.model.TrafficPattern;
 
 import dev.benchlake.record.JobObservation;
 import dev.benchlake.record.StepObservation;
@@ -21,6 +29,8 @@ import dev.benchlake.record.StepObservation;
  * value newer than this SDK (a new instance type, a new status) arrives as the API sent it.
  */
 final class SdkMapping {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SdkMapping() {
     }
@@ -41,13 +51,59 @@ final class SdkMapping {
         return new JobObservation(r.jobName(), r.jobArn(), r.jobTypeAsString(), r.statusAsString(), r.jobDescription(),
                 r.failureReason(), r.creationTime(), r.completionTime(), r.lastModifiedTime(),
                 input == null ? null : input.modelName(),
-                input == null ? null : input.modelPackageVersionArn());
+                input == null ? null : input.modelPackageVersionArn(),
+                input == null ? null : inputConfig(input));
+    }
+
+    private static JobObservation.InputConfig inputConfig(RecommendationJobInputConfig input) {
+        String traffic = null;
+        TrafficPattern t = input.trafficPattern();
+        if (t != null) {
+            ObjectNode node = JSON.createObjectNode();
+            node.put("TrafficType", t.trafficTypeAsString());
+            if (t.hasPhases()) {
+                ArrayNode phases = node.putArray("Phases");
+                for (Phase phase : t.phases()) {
+                    phases.addObject().put("InitialNumberOfUsers", phase.initialNumberOfUsers())
+                            .put("SpawnRate", phase.spawnRate()).put("DurationInSeconds", phase.durationInSeconds());
+                }
+            }
+            Stairs stairs = t.stairs();
+            if (stairs != null) {
+                node.putObject("Stairs").put("DurationInSeconds", stairs.durationInSeconds())
+                        .put("NumberOfSteps", stairs.numberOfSteps()).put("UsersPerStep", stairs.usersPerStep());
+            }
+            traffic = node.toString();
+        }
+        String endpoints = null;
+        if (input.hasEndpointConfigurations()) {
+            ArrayNode list = JSON.createArrayNode();
+            for (EndpointInputConfiguration e : input.endpointConfigurations()) {
+                ObjectNode node = list.addObject();
+                if (e.instanceTypeAsString() != null) {
+                    node.put("InstanceType", e.instanceTypeAsString());
+                }
+                ProductionVariantServerlessConfig s = e.serverlessConfig();
+                if (s != null) {
+                    node.putObject("ServerlessConfig").put("MemorySizeInMB", s.memorySizeInMB())
+                            .put("MaxConcurrency", s.maxConcurrency()).put("ProvisionedConcurrency", s.provisionedConcurrency());
+                }
+                if (e.inferenceSpecificationName() != null) {
+                    node.put("InferenceSpecificationName", e.inferenceSpecificationName());
+                }
+            }
+            endpoints = list.toString();
+        }
+        if (input.jobDurationInSeconds() == null && traffic == null && endpoints == null) {
+            return null;
+        }
+        return new JobObservation.InputConfig(input.jobDurationInSeconds(), traffic, endpoints);
     }
 
     static JobObservation job(InferenceRecommendationsJob j) {
         return new JobObservation(j.jobName(), j.jobArn(), j.jobTypeAsString(), j.statusAsString(), j.jobDescription(),
                 j.failureReason(), j.creationTime(), j.completionTime(), j.lastModifiedTime(), j.modelName(),
-                j.modelPackageVersionArn());
+                j.modelPackageVersionArn(), null);
     }
 
     private static StepObservation.Endpoint endpoint(EndpointOutputConfiguration e) {

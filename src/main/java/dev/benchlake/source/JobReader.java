@@ -59,7 +59,12 @@ final class JobReader {
     Result step(JobState s) {
         long now = time.milliseconds();
         if (!s.passStarted) {
-            return startPass(s, now);
+            if (s.listed == null || !s.described) {
+                return startPass(s, now);
+            }
+            // discovery keeps the job's summary fresh; the input configuration was described once
+            beginPass(s, now);
+            s.job = s.listed.withInputConfig(s.inputConfig);
         }
         String token = s.offset.nextToken();
         RecommenderApi.StepPage page;
@@ -123,7 +128,28 @@ final class JobReader {
         return new Result(toRecords(s, out), boundary);
     }
 
+    /** Describes the job, which starts a pass; its steps are listed from the next call on. */
     private Result startPass(JobState s, long now) {
+        try {
+            stats.apiCalls.incrementAndGet();
+            s.job = api.describeJob(s.name());
+        } catch (ApiException e) {
+            return failed(s, e, now);
+        }
+        s.described = true;
+        s.inputConfig = s.job.inputConfig();
+        s.consecutiveFailures = 0;
+        if (s.notFoundLogged) {
+            log.info("job {} exists now; reading it", s.name());
+            s.notFoundLogged = false;
+        }
+        beginPass(s, now);
+        s.dueAtMs = now;
+        return Result.NOTHING;
+    }
+
+    /** Starts a pass: from the stored NextToken when there is a fresh one, else from page 1. */
+    private void beginPass(JobState s, long now) {
         boolean resume = s.offset.nextToken() != null;
         if (resume && now - s.offset.tokenIssuedAtMs() > settings.tokenMaxAge().toMillis()) {
             log.info("job {}: stored NextToken is older than {} ms; reading the job again from page 1",
@@ -132,20 +158,7 @@ final class JobReader {
             s.offset = s.offset.withNextToken(null, 0L);
             resume = false;
         }
-        try {
-            stats.apiCalls.incrementAndGet();
-            s.job = api.describeJob(s.name());
-        } catch (ApiException e) {
-            return failed(s, e, now);
-        }
-        s.consecutiveFailures = 0;
-        if (s.notFoundLogged) {
-            log.info("job {} exists now; reading it", s.name());
-            s.notFoundLogged = false;
-        }
         s.startPass(resume);
-        s.dueAtMs = now;
-        return Result.NOTHING;
     }
 
     private void endPass(JobState s, long now, List<Pending> out) {

@@ -19,6 +19,12 @@ final class JobState {
     /** When the job was first found closeable; it closes after the grace period if it still is. 0: not yet. */
     long closeableSinceMs;
 
+    /** The job as the last discovery listing saw it; null when discovery is off or has not listed it. */
+    JobObservation listed;
+    /** What only a describe call tells (the input configuration), once the job has been described. */
+    JobObservation.InputConfig inputConfig;
+    boolean described;
+
     // the pass in progress; reset by startPass()
     boolean passStarted;
     /** A pass resumed from a stored token saw only part of the steps, so it may not close the job. */

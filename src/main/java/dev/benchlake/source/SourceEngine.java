@@ -51,6 +51,8 @@ public final class SourceEngine {
             new PriorityQueue<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
     /** Every job this task owns, open or closed, so discovery adds each once. */
     private final Set<String> known = new HashSet<>();
+    /** The jobs not closed, by name, so that discovery can refresh what it lists. */
+    private final Map<String, JobState> open = new HashMap<>();
     private final Object wakeUp = new Object();
     private JobState current;
     private volatile boolean stopping;
@@ -90,6 +92,26 @@ public final class SourceEngine {
                 discovery == null ? "off" : "on");
     }
 
+    /** Jobs found by discovery: new ones are added, known open ones get the fresher summary. */
+    private void addListed(List<JobObservation> jobs) {
+        Map<String, JobObservation> fresh = new HashMap<>();
+        for (JobObservation job : jobs) {
+            JobState s = open.get(job.jobName());
+            if (s != null) {
+                s.listed = job;
+            } else if (!known.contains(job.jobName())) {
+                fresh.put(job.jobName(), job);
+            }
+        }
+        add(fresh.keySet());
+        fresh.forEach((name, job) -> {
+            JobState s = open.get(name);
+            if (s != null) {
+                s.listed = job;
+            }
+        });
+    }
+
     private void add(Collection<String> jobNames) {
         Map<Map<String, Object>, JobPartition> partitions = new HashMap<>();
         for (String job : jobNames) {
@@ -111,6 +133,7 @@ public final class SourceEngine {
             JobState s = new JobState(e.getValue(), offset);
             s.dueAtMs = now;
             queue.add(s);
+            open.put(s.name(), s);
         }
     }
 
@@ -147,8 +170,7 @@ public final class SourceEngine {
             }
             long throttledBefore = stats.throttled.get();
             if (discoveryDue) {
-                List<JobObservation> found = discovery.step(now);
-                add(found.stream().map(JobObservation::jobName).toList());
+                addListed(discovery.step(now));
             } else {
                 JobReader.Result result = reader.step(job);
                 batch.addAll(result.records());
@@ -158,6 +180,7 @@ public final class SourceEngine {
                 }
                 if (job.offset.closed()) {
                     current = null;
+                    open.remove(job.name());
                 } else if (passInProgress && job.dueAtMs <= time.milliseconds()) {
                     current = job;
                 } else {

@@ -40,6 +40,13 @@ class ScaleOutIT extends ConnectorTestSupport {
         return props;
     }
 
+    /** Waits until the connector has listed the job's steps this many more times. */
+    private static void awaitPassesOver(SageMakerEmulator emulator, String job, int passes) {
+        long target = emulator.count(LIST_STEPS, job) + passes;
+        Awaitility.await(passes + " more passes over " + job).atMost(ConnectHarness.TIMEOUT)
+                .until(() -> emulator.count(LIST_STEPS, job) >= target);
+    }
+
     private static Map<String, Long> versionsPerStepContent(List<TopicReader.Rec> records) {
         return records.stream().collect(Collectors.groupingBy(
                 r -> r.text("step_id") + "/" + r.text("content_hash"), Collectors.counting()));
@@ -68,6 +75,9 @@ class ScaleOutIT extends ConnectorTestSupport {
                 .isLessThanOrEqualTo(2_000);
         assertThat(first.text("model_name")).isEqualTo("resnet50");
         assertThat(all).hasSize(10);
+        awaitPassesOver(emulator, "created-later-004", 3);
+        assertThat(emulator.count(DESCRIBE, "created-later-004"))
+                .as("with discovery, a job is described once; listings keep its summary fresh").isEqualTo(1);
 
         ObjectName metrics = new ObjectName("dev.benchlake:type=source-task-metrics,connector=" + ObjectName.quote(name) + ",task=0");
         Awaitility.await("task metrics").atMost(ConnectHarness.TIMEOUT).untilAsserted(() -> {

@@ -62,7 +62,15 @@ class SourceConnectorIT extends ConnectorTestSupport {
         harness.startConnector(name, ConnectHarness.connectorConfig(emulator, name, RESNET, BERT, XGB));
 
         List<TopicReader.Rec> records = steps.awaitCount(9);
-        jobs.awaitCount(3);
+        List<TopicReader.Rec> jobRecords = jobs.awaitCount(3);
+        TopicReader.Rec resnetJob = jobRecords.stream().filter(r -> RESNET.equals(r.text("job_name"))).findFirst().orElseThrow();
+        assertThat(resnetJob.text("status")).isEqualTo("COMPLETED");
+        assertThat(resnetJob.value().get("job_duration_seconds").asInt()).isEqualTo(7200);
+        assertThat(resnetJob.text("traffic_pattern")).isEqualTo(
+                "{\"TrafficType\":\"PHASES\",\"Phases\":[{\"InitialNumberOfUsers\":1,\"SpawnRate\":1,\"DurationInSeconds\":120}]}");
+        assertThat(resnetJob.text("endpoint_configurations")).isEqualTo(
+                "[{\"InstanceType\":\"ml.c5.xlarge\"},{\"InstanceType\":\"ml.g4dn.xlarge\"},{\"InstanceType\":\"ml.m5.large\"}]");
+        assertThat(resnetJob.text("model_name")).isEqualTo("resnet50");
         assertThat(records).hasSize(9);
         assertThat(byStepId(records)).hasSize(9);
         assertThat(records).allSatisfy(r -> {

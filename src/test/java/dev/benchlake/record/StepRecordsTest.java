@@ -150,6 +150,11 @@ class StepRecordsTest {
         assertThat(s.getInt32("steps_emitted")).isEqualTo(8);
         assertThat(s.getString("aws_account_id")).isEqualTo("111122223333");
         assertThat(((Date) s.get("completion_time")).toInstant()).isEqualTo(Instant.parse("2026-01-05T02:40:00Z"));
+        assertThat(s.getInt32("job_duration_seconds")).isEqualTo(7200);
+        assertThat(s.getString("traffic_pattern")).isEqualTo("{\"TrafficType\":\"PHASES\"}");
+        assertThat(s.getString("endpoint_configurations")).isEqualTo("[{\"InstanceType\":\"ml.c5.xlarge\"}]");
         assertThat(hash).isNotEqualTo(StepRecords.jobContentHash(job, false, null));
+        assertThat(hash).as("the input configuration is part of the job's content")
+                .isNotEqualTo(StepRecords.jobContentHash(job.withInputConfig(null), true, "COMPLETE"));
     }
 }

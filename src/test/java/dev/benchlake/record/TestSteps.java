@@ -37,6 +37,7 @@ public final class TestSteps {
         return new JobObservation(name, "arn:aws:sagemaker:us-east-1:111122223333:inference-recommendations-job/" + name,
                 "Default", status, "nightly", null, Instant.parse("2026-01-05T01:59:00Z"),
                 "COMPLETED".equals(status) ? Instant.parse("2026-01-05T02:40:00Z") : null,
-                Instant.parse("2026-01-05T02:40:00Z"), "resnet50", null);
+                Instant.parse("2026-01-05T02:40:00Z"), "resnet50", null,
+                new JobObservation.InputConfig(7200, "{\"TrafficType\":\"PHASES\"}", "[{\"InstanceType\":\"ml.c5.xlarge\"}]"));
     }
 }

@@ -20,7 +20,7 @@ class JobDiscoveryTest {
     private final TaskStats stats = new TaskStats();
 
     private static JobObservation job(String name, Instant modified) {
-        return new JobObservation(name, null, "Default", "IN_PROGRESS", null, null, modified, null, modified, "m", null);
+        return new JobObservation(name, null, "Default", "IN_PROGRESS", null, null, modified, null, modified, "m", null, null);
     }
 
     private List<String> listing(JobDiscovery d, long now) {
