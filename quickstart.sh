@@ -27,12 +27,16 @@ done
 mkdir -p target
 cp_file=target/quickstart-classpath.txt
 if [[ $build == 1 ]]; then
+  # The first run goes through `mvn verify` without tests: its pre-integration-test phase resolves the schema
+  # registry's classpath (target/registry-classpath.txt) and unpacks the Debezium JDBC sink into
+  # target/connect-plugins. Once both are there, compiling is enough.
+  goals=(verify)
   skips=(-DskipTests -Dworker.classpath.skip=true)
-  # the slow preparation steps run once: the registry classpath and the unpacked Debezium plugin stay in target/
-  [[ -s target/registry-classpath.txt ]] && skips+=(-Dregistry.classpath.skip=true)
-  [[ -d target/connect-plugins/debezium-connector-jdbc ]] && skips+=(-Dwarehouse.plugins.skip=true)
-  echo "Building (mvn verify, tests skipped) ..."
-  if ! mvn -B -q "${skips[@]}" verify dependency:build-classpath -Dmdep.includeScope=test \
+  if [[ -s target/registry-classpath.txt && -d target/connect-plugins/debezium-connector-jdbc ]]; then
+    goals=(test-compile)
+  fi
+  echo "Building (mvn ${goals[*]}, tests skipped) ..."
+  if ! mvn -B -q "${skips[@]}" "${goals[@]}" dependency:build-classpath -Dmdep.includeScope=test \
         -Dmdep.outputFile="$PWD/$cp_file" >target/quickstart-build.log 2>&1; then
     cat target/quickstart-build.log >&2 || true
     echo "The build failed (output above, also in target/quickstart-build.log)." >&2
@@ -45,7 +49,7 @@ if [[ ! -s $cp_file ]]; then
 fi
 mkdir -p target/quickstart
 
-exec java -Xmx1g -XX:+UseSerialGC \
+exec java -Xmx1g -XX:+UseSerialGC -Dbenchlake.quickstart.quiet=true \
   -Dlog4j2.configurationFile=src/test/resources/dev/benchlake/quickstart/log4j2-quickstart.xml \
   -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
   dev.benchlake.quickstart.Quickstart ${args[@]+"${args[@]}"}

@@ -91,7 +91,7 @@ public final class Quickstart {
             q.execute();
             return 0;
         } catch (QuickstartException e) {
-            log.warn("quickstart stopped: {}", e.getMessage(), e);
+            log.debug("quickstart stopped: {}", e.getMessage(), e);
             err.println(e.getMessage());
             return e.exitCode();
         } catch (Exception e) {
@@ -132,8 +132,10 @@ public final class Quickstart {
     }
 
     private void say(String line) {
-        out.println(elapsed() + " " + line);
-        out.flush();
+        synchronized (out) {
+            out.println(elapsed() + " " + line);
+            out.flush();
+        }
     }
 
     // ---- the run ----
@@ -147,13 +149,14 @@ public final class Quickstart {
             stack = new QuickstartStack(projectDir);
         }
         say("Starting Benchlake quickstart (" + source() + ")");
-        // the registry JVM boots while PostgreSQL, Kafka and Connect start here
-        CompletableFuture<Void> registry = CompletableFuture.runAsync(() -> {
-            try {
-                stack.startRegistry();
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
+        // three independent chains start side by side: the registry JVM, PostgreSQL, and Kafka then Connect
+        CompletableFuture<Void> registry = background(() -> {
+            stack.startRegistry();
+            say("Schema registry         " + stack.registryUrl());
+        });
+        CompletableFuture<Void> postgres = background(() -> {
+            stack.startPostgres(options.postgresPort());
+            say("PostgreSQL              " + stack.jdbcUrl() + "  (landing tables and SQL models loaded)");
         });
         URI endpoint = options.sagemakerEndpoint();
         if (options.builtInEmulator()) {
@@ -161,18 +164,12 @@ public final class Quickstart {
             say("SageMaker emulator      " + endpoint + "  (" + DemoScenario.JOBS + " nightly jobs, "
                     + DemoScenario.STEPS + " benchmark steps)");
         }
-        stack.startPostgres(options.postgresPort());
-        say("PostgreSQL              " + stack.jdbcUrl() + "  (landing tables and SQL models loaded)");
         stack.startKafka();
         say("Kafka (KRaft)           " + stack.bootstrapServers());
         stack.startConnect(options.connectPort());
         say("Kafka Connect           " + stack.connectUrl() + "  (exactly.once.source.support=enabled)");
-        try {
-            registry.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        }
-        say("Schema registry         " + stack.registryUrl());
+        join(postgres);
+        join(registry);
         stack.putConnector(QuickstartStack.SINK, sinkConfig());
         stack.putConnector(QuickstartStack.SOURCE, sourceConfig(endpoint));
         out.println(READY + " bootstrap=" + stack.bootstrapServers() + " registry=" + stack.registryUrl()
@@ -196,6 +193,30 @@ public final class Quickstart {
         }
     }
 
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private static CompletableFuture<Void> background(Step step) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    private static void join(CompletableFuture<Void> future) throws Exception {
+        try {
+            future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
     private String source() {
         if (options.builtInEmulator()) {
             return "built-in SageMaker emulator, demo scenario";
@@ -207,7 +228,6 @@ public final class Quickstart {
 
     /** Everything that can be checked before starting anything, each failure one sentence. */
     private void preflight() {
-        QuickstartStack.checkBuild(projectDir);
         QuickstartStack.checkPortFree(options.connectPort(), "--connect-port");
         QuickstartStack.checkPortFree(options.postgresPort(), "--postgres-port");
         if (options.aws()) {
@@ -234,6 +254,7 @@ public final class Quickstart {
                         + ".", e);
             }
         }
+        QuickstartStack.checkBuild(projectDir);
     }
 
     private Map<String, String> sinkConfig() throws IOException {

@@ -1,6 +1,8 @@
 package dev.benchlake.quickstart;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -54,6 +56,8 @@ final class QuickstartStack implements AutoCloseable {
     static final String STEPS_TOPIC = "benchlake.benchmark-steps";
     static final String JOBS_TOPIC = "benchlake.jobs";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Whether Kafka's own System.out lines are dropped (quickstart.sh sets it; tests keep them). */
+    static final boolean QUIET_STDOUT = Boolean.getBoolean("benchlake.quickstart.quiet");
 
     private final Path projectDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -157,7 +161,18 @@ final class QuickstartStack implements AutoCloseable {
             kafka = k;
             ensureOpen();
         }
-        k.start();
+        // Kafka's storage formatter prints to System.out: keep the terminal to the quickstart's own lines
+        PrintStream stdout = System.out;
+        if (stdout != null && QUIET_STDOUT) {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        }
+        try {
+            k.start();
+        } finally {
+            if (QUIET_STDOUT) {
+                System.setOut(stdout);
+            }
+        }
     }
 
     void startConnect(int port) {
