@@ -55,6 +55,8 @@ final class QuickstartStack implements AutoCloseable {
     static final String SINK = "benchlake-sink-postgres";
     static final String STEPS_TOPIC = "benchlake.benchmark-steps";
     static final String JOBS_TOPIC = "benchlake.jobs";
+    /** The dead-letter topic of config/benchlake-sink-postgres.json. */
+    static final String SINK_DLQ_TOPIC = "benchlake.sink-dlq.postgres";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Whether Kafka's own System.out lines are dropped (quickstart.sh sets it; tests keep them). */
     static final boolean QUIET_STDOUT = Boolean.getBoolean("benchlake.quickstart.quiet");
@@ -172,6 +174,10 @@ final class QuickstartStack implements AutoCloseable {
             if (QUIET_STDOUT) {
                 System.setOut(stdout);
             }
+        }
+        // the sink subscribes to topics that exist from the start (no wait for a metadata refresh)
+        for (String topic : List.of(STEPS_TOPIC, JOBS_TOPIC, SINK_DLQ_TOPIC)) {
+            k.createTopic(topic, 1);
         }
     }
 
@@ -342,6 +348,8 @@ final class QuickstartStack implements AutoCloseable {
             kafka = null;
         }
         if (registry != null) {
+            // in-memory storage: nothing to flush, so no graceful shutdown to wait for
+            run(failures, registry::kill);
             run(failures, registry::close);
             registry = null;
         }
