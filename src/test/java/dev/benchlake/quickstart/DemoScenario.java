@@ -28,8 +28,9 @@ import dev.benchlake.emulator.Scenario;
  * failures  bert-base on ml.inf1.xlarge on days 7, 14, 21, 28; resnet50 on ml.m5.xlarge on day 12
  * </pre>
  *
- * The same document is served by the in-process emulator and, as {@code docker/emulator/demo-scenario.json}, by the
- * emulator container of {@code docker-compose.yml} ({@code DemoScenarioTest} keeps the two equal).
+ * The quickstart's in-process emulator and the emulator container of {@code docker-compose.yml} ({@link EmulatorServer})
+ * serve the same document; {@link #json()} writes it in the emulator's scenario format, for {@code SageMakerEmulator}'s
+ * own main.
  */
 public final class DemoScenario {
     public static final Instant EPOCH = Instant.parse("2026-03-01T00:00:00Z");
@@ -173,7 +174,7 @@ public final class DemoScenario {
         return step;
     }
 
-    /** The document as pretty-printed JSON, exactly as docker/emulator/demo-scenario.json holds it. */
+    /** The document as pretty-printed JSON (src/test/resources/scenarios/README.md). */
     public static String json() {
         try {
             return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document()) + "\n";
@@ -184,13 +185,5 @@ public final class DemoScenario {
 
     public static Scenario scenario() {
         return Scenario.fromJsonString(json());
-    }
-
-    /** Writes docker/emulator/demo-scenario.json: {@code java ... dev.benchlake.quickstart.DemoScenario <file>}. */
-    public static void main(String[] args) throws Exception {
-        java.nio.file.Path file = java.nio.file.Path.of(args.length > 0 ? args[0] : "docker/emulator/demo-scenario.json");
-        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
-        java.nio.file.Files.writeString(file, json());
-        System.out.println("wrote " + file);
     }
 }
