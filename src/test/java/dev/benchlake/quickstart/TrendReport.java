@@ -1,0 +1,314 @@
+package dev.benchlake.quickstart;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the SQL models of warehouse/postgres/02_models.sql say about the landed benchmarks, as text tables for the
+ * terminal and as a self-contained HTML page with inline SVG charts (no script, no network).
+ */
+final class TrendReport {
+    static final String REGRESSIONS_SQL = "SELECT model_name, instance_type, metric, latest_job_name, latest_value, "
+            + "baseline_median, change, regressed_since_date, regressed_runs FROM benchmark_regressions(0.2) "
+            + "ORDER BY model_name, instance_type, metric";
+    static final String BEST_SQL = "SELECT model_name, instance_type, median_cost_per_1m_inferences, median_latency_ms, "
+            + "runs, candidates FROM best_price_performance(NULL) ORDER BY model_name";
+    static final String FAILURES_SQL = "SELECT instance_type, failed_steps, terminal_steps, failure_rate, last_failure_at "
+            + "FROM failure_rate_by_instance_type ORDER BY failure_rate DESC, instance_type";
+    static final String TRENDS_SQL = "SELECT model_name, instance_type, run_date, avg(median_latency_ms) AS latency_ms, "
+            + "avg(median_cost_per_1m_inferences) AS cost_per_1m FROM benchmark_trends_daily "
+            + "GROUP BY model_name, instance_type, run_date ORDER BY model_name, instance_type, run_date";
+
+    private static final String[] PALETTE = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#bcbd22"};
+
+    final List<Map<String, Object>> regressions;
+    final List<Map<String, Object>> best;
+    final List<Map<String, Object>> failures;
+    final List<Map<String, Object>> trends;
+
+    TrendReport(List<Map<String, Object>> regressions, List<Map<String, Object>> best,
+                List<Map<String, Object>> failures, List<Map<String, Object>> trends) {
+        this.regressions = regressions;
+        this.best = best;
+        this.failures = failures;
+        this.trends = trends;
+    }
+
+    static TrendReport load(QuickstartStack stack) throws SQLException {
+        return new TrendReport(stack.query(REGRESSIONS_SQL), stack.query(BEST_SQL), stack.query(FAILURES_SQL),
+                stack.query(TRENDS_SQL));
+    }
+
+    // ---- text ----
+
+    String text() {
+        StringBuilder out = new StringBuilder();
+        out.append("\nRegressions in force (benchmark_regressions(threshold => 0.2)): latest run vs. the median of earlier runs\n");
+        out.append(table(regressions, List.of("model_name", "instance_type", "metric", "latest_job_name", "latest_value",
+                "baseline_median", "change", "regressed_since_date", "regressed_runs")));
+        out.append("\nBest price/performance per model (best_price_performance(max_latency_ms => NULL)), USD per 1M inferences\n");
+        out.append(table(best, List.of("model_name", "instance_type", "median_cost_per_1m_inferences",
+                "median_latency_ms", "runs", "candidates")));
+        out.append("\nFailure rate by instance type (failure_rate_by_instance_type)\n");
+        out.append(table(failures, List.of("instance_type", "failed_steps", "terminal_steps", "failure_rate",
+                "last_failure_at")));
+        return out.toString();
+    }
+
+    static String table(List<Map<String, Object>> rows, List<String> columns) {
+        if (rows.isEmpty()) {
+            return "  (no rows)\n";
+        }
+        int[] width = new int[columns.size()];
+        List<String[]> cells = new ArrayList<>();
+        for (int c = 0; c < columns.size(); c++) {
+            width[c] = columns.get(c).length();
+        }
+        for (Map<String, Object> row : rows) {
+            String[] line = new String[columns.size()];
+            for (int c = 0; c < columns.size(); c++) {
+                line[c] = format(columns.get(c), row.get(columns.get(c)));
+                width[c] = Math.max(width[c], line[c].length());
+            }
+            cells.add(line);
+        }
+        StringBuilder out = new StringBuilder();
+        appendLine(out, columns.toArray(String[]::new), width);
+        String[] rule = new String[columns.size()];
+        for (int c = 0; c < rule.length; c++) {
+            rule[c] = "-".repeat(width[c]);
+        }
+        appendLine(out, rule, width);
+        cells.forEach(line -> appendLine(out, line, width));
+        return out.toString();
+    }
+
+    private static void appendLine(StringBuilder out, String[] cells, int[] width) {
+        out.append(' ');
+        for (int c = 0; c < cells.length; c++) {
+            out.append(' ').append(cells[c]).append(" ".repeat(width[c] - cells[c].length())).append(' ');
+        }
+        out.setLength(out.length() - 1);
+        out.append('\n');
+    }
+
+    static String format(String column, Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (column.equals("change") && value instanceof Number n) {
+            return String.format(Locale.ROOT, "%+.1f %%", n.doubleValue() * 100);
+        }
+        if (column.equals("failure_rate") && value instanceof Number n) {
+            return String.format(Locale.ROOT, "%.3f", n.doubleValue());
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 1e12 ? Long.toString((long) d)
+                    : String.format(Locale.ROOT, "%.3f", d);
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
+        }
+        return value.toString();
+    }
+
+    // ---- HTML ----
+
+    String html(Instant generatedAt, String source) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<title>Benchlake quickstart report</title>\n<style>\n")
+                .append("body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:2em;color:#222}\n")
+                .append("table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;")
+                .append("text-align:left;font-size:14px}th{background:#f3f3f3}td.num{text-align:right}\n")
+                .append("h2{margin-top:1.5em}.charts{display:flex;flex-wrap:wrap;gap:1em}svg{background:#fff;border:1px solid #ddd}\n")
+                .append("tr.regressed td{background:#fdecea}\n</style>\n</head>\n<body>\n")
+                .append("<h1>Benchlake: SageMaker Inference Recommender benchmarks</h1>\n<p>Generated ")
+                .append(esc(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append(" from ").append(esc(source))
+                .append(", through Kafka, the Debezium JDBC sink and PostgreSQL, with the SQL models of ")
+                .append("<code>warehouse/postgres/02_models.sql</code>.</p>\n");
+        h.append("<h2>Regressions in force</h2>\n<p><code>benchmark_regressions(threshold =&gt; 0.2)</code>: ")
+                .append("the latest run of each series against the median of its earlier runs.</p>\n")
+                .append(htmlTable(regressions, List.of("model_name", "instance_type", "metric", "latest_job_name",
+                        "latest_value", "baseline_median", "change", "regressed_since_date", "regressed_runs"), true));
+        for (String model : models()) {
+            h.append("<h2>").append(esc(model)).append("</h2>\n<div class=\"charts\">\n");
+            h.append(chart(model, "latency_ms", "model_latency_ms", "Median model latency (ms) per night"));
+            h.append(chart(model, "cost_per_1m", "cost_per_1m_inferences", "Cost per 1M inferences (USD) per night"));
+            h.append("</div>\n");
+        }
+        h.append("<h2>Best price/performance per model</h2>\n<p><code>best_price_performance(max_latency_ms =&gt; NULL)</code>: ")
+                .append("lowest median cost per 1M inferences.</p>\n")
+                .append(htmlTable(best, List.of("model_name", "instance_type", "median_cost_per_1m_inferences",
+                        "median_latency_ms", "runs", "candidates"), false));
+        h.append("<h2>Failure rate by instance type</h2>\n")
+                .append(htmlTable(failures, List.of("instance_type", "failed_steps", "terminal_steps", "failure_rate",
+                        "last_failure_at"), false));
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private Set<String> models() {
+        Set<String> models = new LinkedHashSet<>();
+        trends.forEach(r -> models.add((String) r.get("model_name")));
+        return models;
+    }
+
+    private static String htmlTable(List<Map<String, Object>> rows, List<String> columns, boolean regressed) {
+        if (rows.isEmpty()) {
+            return "<p><em>No rows.</em></p>\n";
+        }
+        StringBuilder t = new StringBuilder("<table>\n<tr>");
+        columns.forEach(c -> t.append("<th>").append(esc(c)).append("</th>"));
+        t.append("</tr>\n");
+        for (Map<String, Object> row : rows) {
+            t.append(regressed ? "<tr class=\"regressed\">" : "<tr>");
+            for (String c : columns) {
+                Object v = row.get(c);
+                t.append(v instanceof Number ? "<td class=\"num\">" : "<td>").append(esc(format(c, v))).append("</td>");
+            }
+            t.append("</tr>\n");
+        }
+        return t.append("</table>\n").toString();
+    }
+
+    /** One line chart: a line per instance type over run dates; the regressions of this model and metric marked. */
+    String chart(String model, String valueColumn, String metric, String title) {
+        Map<String, TreeMap<LocalDate, Double>> series = new LinkedHashMap<>();
+        LocalDate first = null;
+        LocalDate last = null;
+        double max = 0;
+        for (Map<String, Object> r : trends) {
+            if (!model.equals(r.get("model_name")) || r.get(valueColumn) == null) {
+                continue;
+            }
+            LocalDate day = ((java.sql.Date) r.get("run_date")).toLocalDate();
+            double v = ((Number) r.get(valueColumn)).doubleValue();
+            series.computeIfAbsent((String) r.get("instance_type"), k -> new TreeMap<>()).put(day, v);
+            first = first == null || day.isBefore(first) ? day : first;
+            last = last == null || day.isAfter(last) ? day : last;
+            max = Math.max(max, v);
+        }
+        int w = 560;
+        int hgt = 300;
+        int left = 56;
+        int right = 150;
+        int top = 30;
+        int bottom = 40;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" "
+                        + "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s: %s\" data-model=\"%s\" data-metric=\"%s\">\n",
+                w + right, hgt, w + right, hgt, esc(model), esc(title), esc(model), esc(metric)));
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\" font-weight=\"bold\">%s</text>\n",
+                left, esc(title)));
+        if (series.isEmpty()) {
+            s.append("<text x=\"60\" y=\"120\" font-size=\"13\">no completed benchmarks</text>\n</svg>\n");
+            return s.toString();
+        }
+        double yMax = niceCeil(max * 1.15);
+        long days = Math.max(1, ChronoUnit.DAYS.between(first, last));
+        LocalDate x0 = first;
+        int plotW = w - left - 10;
+        int plotH = hgt - top - bottom;
+        java.util.function.ToDoubleFunction<LocalDate> xOf = d -> left + plotW * (double) ChronoUnit.DAYS.between(x0, d) / days;
+        java.util.function.DoubleUnaryOperator yOf = v -> top + plotH * (1 - v / yMax);
+        // axes and grid
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n",
+                left, top + plotH, left + plotW, top + plotH));
+        s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>\n",
+                left, top, left, top + plotH));
+        for (int i = 0; i <= 4; i++) {
+            double v = yMax * i / 4;
+            double y = yOf.applyAsDouble(v);
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+                    left + 1, y, left + plotW, y, left - 4, y + 4, axisLabel(v)));
+        }
+        for (int i = 0; i <= 4; i++) {
+            LocalDate d = first.plusDays(Math.round(days * i / 4.0));
+            double x = xOf.applyAsDouble(d);
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>\n",
+                    x, top + plotH + 16, d));
+        }
+        // regression marks first (under the lines)
+        int colour = 0;
+        Map<String, String> colours = new LinkedHashMap<>();
+        for (String type : series.keySet()) {
+            colours.put(type, PALETTE[colour++ % PALETTE.length]);
+        }
+        for (Map<String, Object> r : regressions) {
+            if (!model.equals(r.get("model_name")) || !metric.equals(r.get("metric"))
+                    || !series.containsKey(r.get("instance_type")) || r.get("regressed_since_date") == null) {
+                continue;
+            }
+            String type = (String) r.get("instance_type");
+            LocalDate since = ((java.sql.Date) r.get("regressed_since_date")).toLocalDate();
+            double x = xOf.applyAsDouble(since);
+            s.append(String.format(Locale.ROOT, "<g class=\"regression-mark\" data-model=\"%s\" data-instance-type=\"%s\" "
+                            + "data-since=\"%s\">\n<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d62728\" "
+                            + "stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/>\n<text x=\"%.1f\" y=\"%d\" font-size=\"11\" "
+                            + "fill=\"#d62728\" text-anchor=\"end\">regression: %s %s since %s</text>\n",
+                    esc(model), esc(type), since, x, top, x, top + plotH, x - 4, top + 12, esc(type),
+                    esc(format("change", r.get("change"))), since));
+            for (Map.Entry<LocalDate, Double> p : series.get(type).tailMap(since, true).entrySet()) {
+                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"none\" "
+                        + "stroke=\"#d62728\" stroke-width=\"1.5\"/>\n", xOf.applyAsDouble(p.getKey()),
+                        yOf.applyAsDouble(p.getValue())));
+            }
+            s.append("</g>\n");
+        }
+        int legendY = top + 6;
+        for (Map.Entry<String, TreeMap<LocalDate, Double>> e : series.entrySet()) {
+            String c = colours.get(e.getKey());
+            StringBuilder points = new StringBuilder();
+            for (Map.Entry<LocalDate, Double> p : e.getValue().entrySet()) {
+                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", xOf.applyAsDouble(p.getKey()),
+                        yOf.applyAsDouble(p.getValue())));
+            }
+            s.append(String.format(Locale.ROOT, "<polyline class=\"series\" data-instance-type=\"%s\" fill=\"none\" "
+                    + "stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>\n", esc(e.getKey()), c, points.toString().trim()));
+            for (Map.Entry<LocalDate, Double> p : e.getValue().entrySet()) {
+                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s %s: %s"
+                                + "</title></circle>\n", xOf.applyAsDouble(p.getKey()), yOf.applyAsDouble(p.getValue()), c,
+                        esc(e.getKey()), p.getKey(), axisLabel(p.getValue())));
+            }
+            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>"
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>\n", w + 4, legendY, c, w + 20, legendY + 5,
+                    esc(e.getKey())));
+            legendY += 18;
+        }
+        return s.append("</svg>\n").toString();
+    }
+
+    private static double niceCeil(double v) {
+        if (v <= 0) {
+            return 1;
+        }
+        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+            if (step * magnitude >= v) {
+                return step * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    private static String axisLabel(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
