@@ -30,10 +30,16 @@ public final class ConnectHarness implements AutoCloseable {
         worker.put(DistributedConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS_CONFIG, "3000");
         worker.put("producer.linger.ms", "5");
         worker.putAll(extraWorkerProps);
+        // one broker: the transaction log must fit on it for exactly-once source support
+        java.util.Properties broker = new java.util.Properties();
+        broker.put("transaction.state.log.replication.factor", "1");
+        broker.put("transaction.state.log.min.isr", "1");
+        broker.put("transaction.state.log.num.partitions", "4");
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                 .name(name)
                 .numWorkers(workers)
                 .numBrokers(1)
+                .brokerProps(broker)
                 .workerProps(worker)
                 .build();
         cluster.start();
