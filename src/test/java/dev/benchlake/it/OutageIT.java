@@ -60,19 +60,23 @@ class OutageIT extends ConnectorTestSupport {
     void registryDownForTwentySecondsLosesNothing() throws Exception {
         name = "registry-outage";
         try (SchemaRegistryProcess registry = SchemaRegistryProcess.startNew()) {
-            SageMakerEmulator emulator = emulator(fleet(4), new ManualClock().set(Duration.ofSeconds(200)));
+            // no jobs yet: the connector deploys (its pre-flight reaches the registry) and has nothing to convert
+            SageMakerEmulator emulator = emulator(Scenario.builder().build(), new ManualClock().set(Duration.ofSeconds(200)));
             Map<String, String> props = ConnectHarness.connectorConfig(emulator, name);
             props.remove("job.names");
             props.put("discovery.enabled", "true");
+            props.put("discovery.interval.ms", "500");
             props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
             props.put("value.converter", "dev.benchlake.avro.AvroConverter");
             props.put("value.converter.schema.registry.url", registry.confluentUrl());
             props.remove("value.converter.schemas.enable");
 
-            // the registry goes down before the first record needs its schema registered
+            harness.connect().kafka().createTopic(name + ".steps");
+            harness.startConnector(name, props);
+            // the registry goes down; then jobs appear, whose records need their schemas registered
             registry.kill();
             long downAt = System.nanoTime();
-            harness.connect().configureConnector(name, props);
+            Fixtures.benchmarkJobs("outage", 4, 8).stepDuration(Duration.ofSeconds(100)).build().forEach(emulator::addJob);
             Awaitility.await("the connector has read steps it cannot convert yet").atMost(ConnectHarness.TIMEOUT)
                     .ignoreExceptions().until(() -> emulator.count(LIST_STEPS) > 0);
             // the outage itself is what is under test: it lasts 20 s whatever the connector does meanwhile
