@@ -68,6 +68,21 @@ final class TaskMetrics implements TaskMetricsMBean, AutoCloseable {
     }
 
     @Override
+    public long getDescribeCalls() {
+        return stats.describeCalls.get();
+    }
+
+    @Override
+    public long getListStepsCalls() {
+        return stats.listStepsCalls.get();
+    }
+
+    @Override
+    public long getListJobsCalls() {
+        return stats.listJobsCalls.get();
+    }
+
+    @Override
     public long getThrottled() {
         return stats.throttled.get();
     }

@@ -5,6 +5,12 @@ public interface TaskMetricsMBean {
 
     long getApiCalls();
 
+    long getDescribeCalls();
+
+    long getListStepsCalls();
+
+    long getListJobsCalls();
+
     long getThrottled();
 
     long getTransientErrors();

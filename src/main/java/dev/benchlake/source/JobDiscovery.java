@@ -61,6 +61,7 @@ final class JobDiscovery {
         RecommenderApi.JobPage page;
         try {
             stats.apiCalls.incrementAndGet();
+            stats.listJobsCalls.incrementAndGet();
             page = api.listJobs(filter, watermark, PAGE_SIZE, token);
         } catch (ApiException e) {
             return failed(e, nowMs);

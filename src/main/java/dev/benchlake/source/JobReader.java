@@ -70,6 +70,7 @@ final class JobReader {
         RecommenderApi.StepPage page;
         try {
             stats.apiCalls.incrementAndGet();
+            stats.listStepsCalls.incrementAndGet();
             page = api.listSteps(s.name(), settings.statusFilter(), settings.pageSize(), token);
         } catch (ApiException e) {
             return failed(s, e, now);
@@ -132,6 +133,7 @@ final class JobReader {
     private Result startPass(JobState s, long now) {
         try {
             stats.apiCalls.incrementAndGet();
+            stats.describeCalls.incrementAndGet();
             s.job = api.describeJob(s.name());
         } catch (ApiException e) {
             return failed(s, e, now);

@@ -6,6 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TaskStats {
 
     public final AtomicLong apiCalls = new AtomicLong();
+    public final AtomicLong describeCalls = new AtomicLong();
+    public final AtomicLong listStepsCalls = new AtomicLong();
+    public final AtomicLong listJobsCalls = new AtomicLong();
     public final AtomicLong throttled = new AtomicLong();
     public final AtomicLong transientErrors = new AtomicLong();
     public final AtomicLong jobErrors = new AtomicLong();
@@ -20,7 +23,8 @@ public final class TaskStats {
 
     @Override
     public String toString() {
-        return "apiCalls=" + apiCalls + ", throttled=" + throttled + ", transientErrors=" + transientErrors
+        return "apiCalls=" + apiCalls + " (describe=" + describeCalls + ", listSteps=" + listStepsCalls
+                + ", listJobs=" + listJobsCalls + "), throttled=" + throttled + ", transientErrors=" + transientErrors
                 + ", jobErrors=" + jobErrors + ", tokenRestarts=" + tokenRestarts + ", pages=" + pages + ", discoveryPages=" + discoveryPages
                 + ", stepRecords=" + stepRecords + ", jobRecords=" + jobRecords + ", unidentifiedSteps="
                 + unidentifiedSteps + ", jobsClosed=" + jobsClosed + ", jobsNotFound=" + jobsNotFound;

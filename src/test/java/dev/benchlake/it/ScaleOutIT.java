@@ -89,6 +89,12 @@ class ScaleOutIT extends ConnectorTestSupport {
             assertThat((Long) server.getAttribute(metrics, "DiscoveryPages")).isGreaterThanOrEqualTo(2L);
             assertThat((Long) server.getAttribute(metrics, "ApiCalls"))
                     .isEqualTo(emulator.totalRequests());
+            assertThat((Long) server.getAttribute(metrics, "DescribeCalls"))
+                    .isEqualTo(emulator.count(DESCRIBE));
+            assertThat((Long) server.getAttribute(metrics, "ListStepsCalls"))
+                    .isEqualTo(emulator.count(LIST_STEPS));
+            assertThat((Long) server.getAttribute(metrics, "ListJobsCalls"))
+                    .isEqualTo(emulator.count("ListInferenceRecommendationsJobs"));
         });
     }
 

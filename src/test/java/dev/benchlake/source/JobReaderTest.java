@@ -87,6 +87,8 @@ class JobReaderTest {
         assertThat(onTopic(first, "jobs")).hasSize(1);
         assertThat(api.describeCalls.get()).isEqualTo(1);
         assertThat(api.listCalls.get()).isEqualTo(3);
+        assertThat(stats.listStepsCalls.get()).isEqualTo(3);
+        assertThat(stats.describeCalls.get()).isEqualTo(1);
         assertThat(s.dueAtMs).isEqualTo(time.milliseconds() + POLL.toMillis());
 
         time.sleep(POLL.toMillis());
