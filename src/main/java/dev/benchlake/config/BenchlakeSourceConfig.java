@@ -106,6 +106,12 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
     private static final String MAX_REQUESTS_PER_SECOND_DOC = "SageMaker API calls per second for the whole connector, "
             + "split evenly across its tasks. Throttling answers lower a task's rate for a while; they never fail it.";
 
+    public static final String MAX_CONCURRENT_REQUESTS = "api.max.concurrent.requests";
+    private static final String MAX_CONCURRENT_REQUESTS_DOC = "SageMaker API calls each task may have under way at "
+            + "once. Above 1, a task opens the passes of the next due jobs while it reads the current one, so the "
+            + "calls of different jobs overlap; records, offsets and transactions are the same as one call at a time. "
+            + "The rate set by " + MAX_REQUESTS_PER_SECOND + " still holds.";
+
     public static final String TERMINAL_GRACE_MS = "terminal.grace.period.ms";
     private static final String TERMINAL_GRACE_MS_DOC = "A job found terminal with all its steps terminal is read once "
             + "more after this long before it is closed, in case the API reports the last metrics late. 0 closes at once.";
@@ -194,8 +200,10 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         Importance.MEDIUM, POLL_INTERVAL_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Poll interval")
                 .define(PAGE_SIZE, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
                         PAGE_SIZE_DOC, GROUP_POLLING, ++order, Width.SHORT, "Page size")
-                .define(MAX_REQUESTS_PER_SECOND, Type.DOUBLE, 5.0, ConfigDef.Range.between(0.1, 1_000.0),
+                .define(MAX_REQUESTS_PER_SECOND, Type.DOUBLE, 5.0, ConfigDef.Range.between(0.1, 10_000.0),
                         Importance.MEDIUM, MAX_REQUESTS_PER_SECOND_DOC, GROUP_POLLING, ++order, Width.SHORT, "API rate")
+                .define(MAX_CONCURRENT_REQUESTS, Type.INT, 4, ConfigDef.Range.between(1, 32), Importance.LOW,
+                        MAX_CONCURRENT_REQUESTS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Concurrent API calls")
                 .define(TERMINAL_GRACE_MS, Type.LONG, 60_000L, ConfigDef.Range.between(0L, 86_400_000L),
                         Importance.LOW, TERMINAL_GRACE_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Terminal grace period")
                 .define(TOKEN_MAX_AGE_MS, Type.LONG, 300_000L, ConfigDef.Range.between(0L, 86_400_000L),
@@ -286,6 +294,10 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public double maxRequestsPerSecond() {
         return getDouble(MAX_REQUESTS_PER_SECOND);
+    }
+
+    public int maxConcurrentRequests() {
+        return getInt(MAX_CONCURRENT_REQUESTS);
     }
 
     public Duration terminalGracePeriod() {

@@ -138,6 +138,11 @@ final class TaskMetrics implements TaskMetricsMBean, AutoCloseable {
     }
 
     @Override
+    public long getCallsDiscarded() {
+        return stats.callsDiscarded.get();
+    }
+
+    @Override
     public int getJobsActive() {
         return engine.openJobs();
     }

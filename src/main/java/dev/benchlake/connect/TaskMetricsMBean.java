@@ -33,6 +33,9 @@ public interface TaskMetricsMBean {
 
     long getJobsNotFound();
 
+    /** Calls made ahead whose answers went unused because the job had moved on (then made again). */
+    long getCallsDiscarded();
+
     int getJobsActive();
 
     int getJobsKnown();

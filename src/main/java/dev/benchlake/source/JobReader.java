@@ -14,13 +14,16 @@ import org.slf4j.LoggerFactory;
 
 import dev.benchlake.config.JobStatuses;
 import dev.benchlake.offset.JobOffset;
+import dev.benchlake.record.JobObservation;
 import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
 import dev.benchlake.record.StepObservation;
 import dev.benchlake.record.StepRecords;
 
 /**
- * Reads jobs one API call at a time. A pass over a job is: describe the job, then list its steps page by page.
+ * Reads jobs one API call at a time: {@link #nextCall} says which call a job needs, {@link #call} makes it (on any
+ * thread), {@link #apply} takes the answer in. A pass over a job is: describe the job, then list its steps page by
+ * page.
  * Each step whose content changed becomes a record whose offset says where the pass stands and which step
  * contents were emitted, so a restart resumes mid-pass and never emits a content twice.
  */
@@ -55,26 +58,70 @@ final class JobReader {
         static final Result NOTHING = new Result(List.of(), false);
     }
 
-    /** Makes the one API call that is next for this job, and schedules the job's next call. */
+    /** Makes the one API call that is next for this job, applies its answer, and schedules the job's next call. */
     Result step(JobState s) {
-        long now = time.milliseconds();
+        ApiCall call = nextCall(s, time.milliseconds());
+        return apply(s, call, call(call));
+    }
+
+    /** The call this job needs next. Changes nothing. */
+    ApiCall nextCall(JobState s, long now) {
         if (!s.passStarted) {
             if (s.listed == null || !s.described) {
-                return startPass(s, now);
+                return ApiCall.describe(s.name());
             }
+            return ApiCall.listSteps(s.name(), startToken(s, now));
+        }
+        return ApiCall.listSteps(s.name(), s.offset.nextToken());
+    }
+
+    /**
+     * The calls a job that is due would make if they all succeed, as far as they can be known before the first
+     * answer: its next call and, after a describe, the first page of the pass it starts.
+     */
+    List<ApiCall> openingCalls(JobState s, long now) {
+        ApiCall next = nextCall(s, now);
+        if (next.kind() == ApiCall.Kind.DESCRIBE) {
+            return List.of(next, ApiCall.listSteps(s.name(), startToken(s, now)));
+        }
+        return List.of(next);
+    }
+
+    /** Makes one call. Safe from any thread: it touches only the API and the atomic counters. */
+    ApiOutcome call(ApiCall call) {
+        stats.apiCalls.incrementAndGet();
+        try {
+            if (call.kind() == ApiCall.Kind.DESCRIBE) {
+                stats.describeCalls.incrementAndGet();
+                return ApiOutcome.described(api.describeJob(call.jobName()));
+            }
+            stats.listStepsCalls.incrementAndGet();
+            return ApiOutcome.page(api.listSteps(call.jobName(), settings.statusFilter(), settings.pageSize(),
+                    call.token()));
+        } catch (ApiException e) {
+            return ApiOutcome.failed(e);
+        }
+    }
+
+    /**
+     * Applies the answer to {@code call}, which must be {@link #nextCall} of the job as it stands, and schedules the
+     * job's next call.
+     */
+    Result apply(JobState s, ApiCall call, ApiOutcome outcome) {
+        long now = time.milliseconds();
+        if (call.kind() == ApiCall.Kind.DESCRIBE) {
+            return outcome.failed() ? failed(s, outcome.error(), now) : described(s, outcome.job(), now);
+        }
+        String token = call.token();
+        if (!s.passStarted) {
             // discovery keeps the job's summary fresh; the input configuration was described once
-            beginPass(s, now);
+            beginPass(s, token);
             s.job = s.listed.withInputConfig(s.inputConfig);
         }
-        String token = s.offset.nextToken();
-        RecommenderApi.StepPage page;
-        try {
-            stats.apiCalls.incrementAndGet();
-            stats.listStepsCalls.incrementAndGet();
-            page = api.listSteps(s.name(), settings.statusFilter(), settings.pageSize(), token);
-        } catch (ApiException e) {
-            return failed(s, e, now);
+        if (outcome.failed()) {
+            return failed(s, outcome.error(), now);
         }
+        RecommenderApi.StepPage page = outcome.page();
         s.consecutiveFailures = 0;
         s.passPages++;
         stats.pages.incrementAndGet();
@@ -129,38 +176,37 @@ final class JobReader {
         return new Result(toRecords(s, out), boundary);
     }
 
-    /** Describes the job, which starts a pass; its steps are listed from the next call on. */
-    private Result startPass(JobState s, long now) {
-        try {
-            stats.apiCalls.incrementAndGet();
-            stats.describeCalls.incrementAndGet();
-            s.job = api.describeJob(s.name());
-        } catch (ApiException e) {
-            return failed(s, e, now);
-        }
+    /** The job was described, which starts a pass; its steps are listed from the next call on. */
+    private Result described(JobState s, JobObservation job, long now) {
+        s.job = job;
         s.described = true;
-        s.inputConfig = s.job.inputConfig();
+        s.inputConfig = job.inputConfig();
         s.consecutiveFailures = 0;
         if (s.notFoundLogged) {
             log.info("job {} exists now; reading it", s.name());
             s.notFoundLogged = false;
         }
-        beginPass(s, now);
+        beginPass(s, startToken(s, now));
         s.dueAtMs = now;
         return Result.NOTHING;
     }
 
-    /** Starts a pass: from the stored NextToken when there is a fresh one, else from page 1. */
-    private void beginPass(JobState s, long now) {
-        boolean resume = s.offset.nextToken() != null;
-        if (resume && now - s.offset.tokenIssuedAtMs() > settings.tokenMaxAge().toMillis()) {
+    /** Where a pass starts: the stored NextToken when it is fresh enough, else page 1 (null). */
+    private String startToken(JobState s, long now) {
+        String token = s.offset.nextToken();
+        boolean fresh = token != null && now - s.offset.tokenIssuedAtMs() <= settings.tokenMaxAge().toMillis();
+        return fresh ? token : null;
+    }
+
+    /** Starts a pass from {@code token}, as {@link #startToken} chose it; a stored token not chosen is dropped. */
+    private void beginPass(JobState s, String token) {
+        if (token == null && s.offset.nextToken() != null) {
             log.info("job {}: stored NextToken is older than {} ms; reading the job again from page 1",
                     s.name(), settings.tokenMaxAge().toMillis());
             stats.tokenRestarts.incrementAndGet();
             s.offset = s.offset.withNextToken(null, 0L);
-            resume = false;
         }
-        s.startPass(resume);
+        s.startPass(token != null);
     }
 
     private void endPass(JobState s, long now, List<Pending> out) {

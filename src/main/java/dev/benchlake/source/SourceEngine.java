@@ -7,9 +7,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.NavigableSet;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -25,9 +26,11 @@ import dev.benchlake.record.JobObservation;
 import dev.benchlake.schedule.RateBudget;
 
 /**
- * The task's loop: a priority queue of jobs by due time, job discovery, a rate budget, one API call at a time,
- * bounded poll time. A job whose pass is in progress is read to the end of the pass before another job starts,
- * so a pass is one transaction when the connector defines transaction boundaries.
+ * The task's loop: a queue of jobs by due time, job discovery, a rate budget, bounded poll time. Answers are
+ * applied one call at a time, and a job whose pass is in progress is read to the end of the pass before another
+ * job's answers are applied, so a pass is one transaction when the connector defines transaction boundaries.
+ * Calls themselves overlap: while the poll thread waits for one, a {@link CallPipeline} makes the opening calls of
+ * the next due jobs.
  */
 public final class SourceEngine {
 
@@ -36,6 +39,8 @@ public final class SourceEngine {
     /** poll() returns within about this long, so that stop() is prompt. */
     static final long MAX_POLL_MS = 1_000;
     static final int MAX_BATCH = 1_000;
+    /** The most jobs whose opening calls are made ahead; bounds the answers held (each at most a page of steps). */
+    static final int MAX_LOOKAHEAD = 64;
 
     private final RecommenderApi api;
     private final String region;
@@ -47,14 +52,18 @@ public final class SourceEngine {
     private final OffsetStorageReader offsets;
     private final TransactionContext transactions;
     private final TaskStats stats;
-    private final PriorityQueue<JobState> queue =
-            new PriorityQueue<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
+    /** Open jobs waiting for their next call, by due time; a job's due time does not change while it is here. */
+    private final NavigableSet<JobState> queue =
+            new TreeSet<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
+    private final CallPipeline pipeline;
     /** Every job this task owns, open or closed, so discovery adds each once. */
     private final Set<String> known = new HashSet<>();
     /** The jobs not closed, by name, so that discovery can refresh what it lists. */
     private final Map<String, JobState> open = new HashMap<>();
     private final Object wakeUp = new Object();
     private JobState current;
+    /** The last job whose calls were started ahead; the next ones to start are after it in the queue. */
+    private JobState aheadCursor;
     private volatile boolean stopping;
     // read by the JMX thread; written by the poll thread at the end of each poll
     private volatile int openJobsSnapshot;
@@ -75,6 +84,11 @@ public final class SourceEngine {
         this.transactions = transactions;
         this.stats = stats;
         this.reader = new JobReader(api, ReaderSettings.from(config), time, random, stats);
+        // the poll thread makes one call itself; the pipeline's threads make the others
+        int threads = config.maxConcurrentRequests() - 1;
+        double rate = config.maxRequestsPerSecond() / shards;
+        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads, rate),
+                "benchlake-task-" + shard + "-api", time, stats);
         this.budget = new RateBudget(config.maxRequestsPerSecond() / shards, time.milliseconds());
         this.discovery = config.discoveryEnabled()
                 ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
@@ -83,6 +97,17 @@ public final class SourceEngine {
         if (discovery != null) {
             discovery.dueAtMs = time.milliseconds();
         }
+    }
+
+    /**
+     * How many due jobs may have their opening calls made ahead: about a second of the task's rate budget at two
+     * calls a job, so answers wait about a second at most before they are used; at least one per thread.
+     */
+    static int lookahead(int threads, double requestsPerSecond) {
+        if (threads == 0) {
+            return 0;
+        }
+        return (int) Math.max(threads, Math.min(MAX_LOOKAHEAD, requestsPerSecond / 2));
     }
 
     /** Loads the stored offsets of these jobs and schedules every job that is not closed. */
@@ -140,73 +165,121 @@ public final class SourceEngine {
     public List<SourceRecord> poll() {
         long deadline = time.milliseconds() + MAX_POLL_MS;
         List<SourceRecord> batch = new ArrayList<>();
-        while (!stopping) {
-            long now = time.milliseconds();
-            boolean discoveryDue = discovery != null && discovery.dueAtMs <= now && current == null;
-            JobState job = discoveryDue ? null : nextDue(now);
-            if (!discoveryDue && job == null) {
-                if (!batch.isEmpty() || now >= deadline) {
-                    break;
+        try {
+            while (!stopping) {
+                long now = time.milliseconds();
+                boolean discoveryDue = discovery != null && discovery.dueAtMs <= now && current == null;
+                JobState job = discoveryDue ? null : nextDue(now);
+                if (!discoveryDue && job == null) {
+                    if (!batch.isEmpty() || now >= deadline) {
+                        break;
+                    }
+                    waitUntil(Math.min(deadline, nextWakeUp()));
+                    continue;
                 }
-                waitUntil(Math.min(deadline, nextWakeUp()));
-                continue;
-            }
-            long wait = budget.tryAcquire(now);
-            if (wait > 0) {
+                ApiCall call = null;
+                ApiOutcome outcome = null;
                 if (job != null) {
-                    current = job.passStarted ? job : null;
-                    if (current == null) {
+                    call = reader.nextCall(job, now);
+                    // other due jobs' calls go out before this one is waited for
+                    callAhead(now);
+                    outcome = pipeline.take(job.name(), call);
+                }
+                if (outcome == null) {
+                    long wait = budget.tryAcquire(now);
+                    if (wait > 0) {
+                        if (job != null) {
+                            current = job.passStarted ? job : null;
+                            if (current == null) {
+                                queue.add(job);
+                            }
+                        }
+                        if (!batch.isEmpty() || now + wait >= deadline) {
+                            if (batch.isEmpty()) {
+                                waitUntil(deadline);
+                            }
+                            break;
+                        }
+                        waitUntil(now + wait);
+                        continue;
+                    }
+                }
+                long throttledBefore = stats.throttled.get();
+                if (discoveryDue) {
+                    addListed(discovery.step(now));
+                } else {
+                    if (outcome == null) {
+                        outcome = reader.call(call);
+                    }
+                    JobReader.Result result = reader.apply(job, call, outcome);
+                    batch.addAll(result.records());
+                    boolean passInProgress = job.passStarted;
+                    if (result.boundary()) {
+                        commitTransaction(job, result.records());
+                    }
+                    if (job.offset.closed()) {
+                        current = null;
+                        open.remove(job.name());
+                    } else if (passInProgress && job.dueAtMs <= time.milliseconds()) {
+                        current = job;
+                    } else {
+                        current = null;
                         queue.add(job);
                     }
                 }
-                if (!batch.isEmpty() || now + wait >= deadline) {
-                    if (batch.isEmpty()) {
-                        waitUntil(deadline);
-                    }
+                if (stats.throttled.get() > throttledBefore) {
+                    budget.onThrottled();
+                } else {
+                    budget.onSuccess();
+                }
+                if (batch.size() >= MAX_BATCH || time.milliseconds() >= deadline) {
                     break;
                 }
-                waitUntil(now + wait);
-                continue;
             }
-            long throttledBefore = stats.throttled.get();
-            if (discoveryDue) {
-                addListed(discovery.step(now));
-            } else {
-                JobReader.Result result = reader.step(job);
-                batch.addAll(result.records());
-                boolean passInProgress = job.passStarted;
-                if (result.boundary()) {
-                    commitTransaction(job, result.records());
-                }
-                if (job.offset.closed()) {
-                    current = null;
-                    open.remove(job.name());
-                } else if (passInProgress && job.dueAtMs <= time.milliseconds()) {
-                    current = job;
-                } else {
-                    current = null;
-                    queue.add(job);
-                }
-            }
-            if (stats.throttled.get() > throttledBefore) {
-                budget.onThrottled();
-            } else {
-                budget.onSuccess();
-            }
-            if (batch.size() >= MAX_BATCH || time.milliseconds() >= deadline) {
-                break;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
         }
         openJobsSnapshot = queue.size() + (current == null ? 0 : 1);
         knownSnapshot = known.size();
-        oldestDueAtSnapshot = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().dueAtMs;
+        oldestDueAtSnapshot = queue.isEmpty() ? Long.MAX_VALUE : queue.first().dueAtMs;
         return batch.isEmpty() ? null : batch;
+    }
+
+    /**
+     * Starts the opening calls of the due jobs at the head of the queue, as many as the pipeline has room for and
+     * the rate budget allows now. Never waits.
+     */
+    private void callAhead(long now) {
+        if (!pipeline.hasRoom()) {
+            return;
+        }
+        // the jobs before the cursor had their calls started already; from the head again once it has been taken
+        Iterable<JobState> candidates = aheadCursor == null ? queue : queue.tailSet(aheadCursor, false);
+        for (JobState s : candidates) {
+            if (s.dueAtMs > now || !pipeline.hasRoom()) {
+                return;
+            }
+            if (pipeline.holds(s.name())) {
+                continue;
+            }
+            List<ApiCall> calls = reader.openingCalls(s, now);
+            int granted = 0;
+            while (granted < calls.size() && budget.tryAcquire(now) == 0) {
+                granted++;
+            }
+            if (granted == 0) {
+                return;
+            }
+            pipeline.start(s.name(), calls.subList(0, granted));
+            aheadCursor = s;
+        }
     }
 
     private long nextWakeUp() {
         long next = Long.MAX_VALUE;
         if (!queue.isEmpty()) {
-            next = queue.peek().dueAtMs;
+            next = queue.first().dueAtMs;
         }
         if (discovery != null) {
             next = Math.min(next, discovery.dueAtMs);
@@ -220,11 +293,14 @@ public final class SourceEngine {
             current = null;
             return c;
         }
-        JobState head = queue.peek();
-        if (head == null || head.dueAtMs > now) {
+        if (queue.isEmpty() || queue.first().dueAtMs > now) {
             return null;
         }
-        return queue.poll();
+        JobState next = queue.pollFirst();
+        if (next == aheadCursor) {
+            aheadCursor = null;
+        }
+        return next;
     }
 
     private void commitTransaction(JobState job, List<SourceRecord> records) {
@@ -259,6 +335,7 @@ public final class SourceEngine {
             wakeUp.notifyAll();
         }
         log.info("stopping; {}", stats);
+        pipeline.close();
         api.close();
     }
 

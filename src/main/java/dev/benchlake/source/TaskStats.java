@@ -20,6 +20,8 @@ public final class TaskStats {
     public final AtomicLong unidentifiedSteps = new AtomicLong();
     public final AtomicLong jobsClosed = new AtomicLong();
     public final AtomicLong jobsNotFound = new AtomicLong();
+    /** Calls made ahead whose answers were not used, because the job's state had moved on; made again. */
+    public final AtomicLong callsDiscarded = new AtomicLong();
 
     @Override
     public String toString() {
@@ -27,6 +29,6 @@ public final class TaskStats {
                 + ", listJobs=" + listJobsCalls + "), throttled=" + throttled + ", transientErrors=" + transientErrors
                 + ", jobErrors=" + jobErrors + ", tokenRestarts=" + tokenRestarts + ", pages=" + pages + ", discoveryPages=" + discoveryPages
                 + ", stepRecords=" + stepRecords + ", jobRecords=" + jobRecords + ", unidentifiedSteps="
-                + unidentifiedSteps + ", jobsClosed=" + jobsClosed + ", jobsNotFound=" + jobsNotFound;
+                + unidentifiedSteps + ", jobsClosed=" + jobsClosed + ", jobsNotFound=" + jobsNotFound + ", callsDiscarded=" + callsDiscarded;
     }
 }

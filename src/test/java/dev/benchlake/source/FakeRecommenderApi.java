@@ -1,23 +1,24 @@
 package dev.benchlake.source;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.benchlake.record.JobObservation;
 import dev.benchlake.record.StepObservation;
 
-/** An in-memory API with page tokens "page-N" and scripted failures, for reader tests. */
+/** An in-memory API with page tokens "page-N" and scripted failures; calls may come from several threads. */
 final class FakeRecommenderApi implements RecommenderApi {
 
     final Map<String, JobObservation> jobs = new HashMap<>();
     final Map<String, List<StepObservation>> steps = new HashMap<>();
-    final Deque<ApiException> failures = new ArrayDeque<>();
-    final List<String> tokensReceived = new ArrayList<>();
+    final Deque<ApiException> failures = new ConcurrentLinkedDeque<>();
+    final List<String> tokensReceived = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger describeCalls = new AtomicInteger();
     final AtomicInteger listCalls = new AtomicInteger();
     /** When set, every page answers with this token instead of the next one. */
@@ -31,8 +32,9 @@ final class FakeRecommenderApi implements RecommenderApi {
     @Override
     public JobObservation describeJob(String jobName) {
         describeCalls.incrementAndGet();
-        if (!failures.isEmpty()) {
-            throw failures.poll();
+        ApiException failure = failures.poll();
+        if (failure != null) {
+            throw failure;
         }
         JobObservation job = jobs.get(jobName);
         if (job == null) {
@@ -45,8 +47,9 @@ final class FakeRecommenderApi implements RecommenderApi {
     public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
         listCalls.incrementAndGet();
         tokensReceived.add(nextToken);
-        if (!failures.isEmpty()) {
-            throw failures.poll();
+        ApiException failure = failures.poll();
+        if (failure != null) {
+            throw failure;
         }
         List<StepObservation> all = steps.get(jobName);
         if (all == null) {
