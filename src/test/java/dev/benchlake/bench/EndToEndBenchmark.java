@@ -19,10 +19,11 @@ import dev.benchlake.it.ConnectHarness;
 
 /**
  * End-to-end steps per second through one Connect worker: Benchlake reading the emulator (loopback, no added
- * latency) against {@link ReplayStepsSourceConnector} emitting the same structs, in the same JVM and cluster, each
- * run three times, alternating. Prints a Markdown table. Run with
+ * latency) against {@link ReplayStepsSourceConnector} emitting the same records, in the same JVM and cluster,
+ * alternating, after warm-up rounds. Prints a Markdown table. Run with
  * {@code mvn -B -DskipTests test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test
- * -Dexec.args="-Xmx2g -cp %classpath dev.benchlake.bench.EndToEndBenchmark"}.
+ * -Dexec.args="-Xmx2g -cp %classpath dev.benchlake.bench.EndToEndBenchmark"}; {@code -Dwarmup=}, {@code -Drounds=}
+ * and {@code -Dconcurrency=} (Benchlake's {@code api.max.concurrent.requests}) go before {@code -cp}.
  */
 public final class EndToEndBenchmark {
 
@@ -83,7 +84,9 @@ public final class EndToEndBenchmark {
         props.remove("job.names");
         props.put("discovery.enabled", "true");
         props.put("page.size", "100");
+        // the budget is the operator's limit, not the connector's cost: high enough here not to bind
         props.put("api.max.requests.per.second", "10000");
+        props.put("api.max.concurrent.requests", System.getProperty("concurrency", "4"));
         props.put("terminal.grace.period.ms", "0");
         props.put("topic", name + ".steps");
         return props;
