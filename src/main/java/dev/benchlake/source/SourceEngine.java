@@ -36,8 +36,13 @@ public final class SourceEngine {
 
     private static final Logger log = LoggerFactory.getLogger(SourceEngine.class);
 
-    /** poll() returns within about this long, so that stop() is prompt. */
+    /** poll() returns a batch within about this long. */
     static final long MAX_POLL_MS = 1_000;
+    /**
+     * poll() returns null after waiting this long with nothing due. Connect stops a source task only once poll()
+     * has returned, so this bounds how long a stop (and so a rebalance) waits for an idle task.
+     */
+    static final long MAX_IDLE_WAIT_MS = 200;
     static final int MAX_BATCH = 1_000;
     /** The most jobs whose opening calls are made ahead; bounds the answers held (each at most a page of steps). */
     static final int MAX_LOOKAHEAD = 64;
@@ -163,7 +168,9 @@ public final class SourceEngine {
     }
 
     public List<SourceRecord> poll() {
-        long deadline = time.milliseconds() + MAX_POLL_MS;
+        long started = time.milliseconds();
+        long deadline = started + MAX_POLL_MS;
+        long idleDeadline = started + MAX_IDLE_WAIT_MS;
         List<SourceRecord> batch = new ArrayList<>();
         try {
             while (!stopping) {
@@ -171,10 +178,10 @@ public final class SourceEngine {
                 boolean discoveryDue = discovery != null && discovery.dueAtMs <= now && current == null;
                 JobState job = discoveryDue ? null : nextDue(now);
                 if (!discoveryDue && job == null) {
-                    if (!batch.isEmpty() || now >= deadline) {
+                    if (!batch.isEmpty() || now >= idleDeadline) {
                         break;
                     }
-                    waitUntil(Math.min(deadline, nextWakeUp()));
+                    waitUntil(Math.min(idleDeadline, nextWakeUp()));
                     continue;
                 }
                 ApiCall call = null;
@@ -194,9 +201,9 @@ public final class SourceEngine {
                                 queue.add(job);
                             }
                         }
-                        if (!batch.isEmpty() || now + wait >= deadline) {
+                        if (!batch.isEmpty() || now + wait >= idleDeadline) {
                             if (batch.isEmpty()) {
-                                waitUntil(deadline);
+                                waitUntil(idleDeadline);
                             }
                             break;
                         }

@@ -1,10 +1,14 @@
 package dev.benchlake.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -66,6 +70,23 @@ public final class EndToEndBenchmark {
         }
     }
 
+    /**
+     * Waits until the worker runs no connector and no task, so that stopping one run's connector (which holds the
+     * herder) is not timed as part of the next run.
+     */
+    private static void awaitNoTasks() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName worker = new ObjectName("kafka.connect:type=connect-worker-metrics");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (((Number) server.getAttribute(worker, "task-count")).doubleValue() > 0
+                || ((Number) server.getAttribute(worker, "connector-count")).doubleValue() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the worker still runs tasks 60 s after the connector was deleted");
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+    }
+
     private static Map<String, String> common(String name) {
         Map<String, String> props = new HashMap<>();
         props.put("tasks.max", "1");
@@ -122,6 +143,7 @@ public final class EndToEndBenchmark {
         System.out.printf("%s: first step record after %.2f s, last after %.2f s%n", name, (first - t0) / 1e9, (System.nanoTime() - t0) / 1e9);
         double seconds = (System.nanoTime() - t0) / 1e9;
         harness.connect().deleteConnector(name);
+        awaitNoTasks();
         return STEPS / seconds;
     }
 }

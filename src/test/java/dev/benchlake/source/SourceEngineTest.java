@@ -168,6 +168,17 @@ class SourceEngineTest {
     }
 
     @Test
+    void anIdlePollReturnsSoonSoThatConnectCanStopTheTask() {
+        // Connect calls SourceTask.stop() only after poll() returns, so an idle poll must not hold the thread long
+        readAll(jobs(), 4);
+        SourceEngine engine = engines.get(0);
+        long start = System.nanoTime();
+        assertThat(engine.poll()).as("every job is closed: nothing to emit").isNull();
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMs).isGreaterThanOrEqualTo(SourceEngine.MAX_IDLE_WAIT_MS - 5).isLessThan(SourceEngine.MAX_POLL_MS);
+    }
+
+    @Test
     void looksAheadAboutASecondOfTheRateBudget() {
         assertThat(SourceEngine.lookahead(0, 1_000)).as("one call at a time").isZero();
         assertThat(SourceEngine.lookahead(3, 5)).as("at least a job per thread").isEqualTo(3);
