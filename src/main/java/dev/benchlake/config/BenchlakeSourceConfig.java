@@ -202,7 +202,7 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         PAGE_SIZE_DOC, GROUP_POLLING, ++order, Width.SHORT, "Page size")
                 .define(MAX_REQUESTS_PER_SECOND, Type.DOUBLE, 5.0, ConfigDef.Range.between(0.1, 10_000.0),
                         Importance.MEDIUM, MAX_REQUESTS_PER_SECOND_DOC, GROUP_POLLING, ++order, Width.SHORT, "API rate")
-                .define(MAX_CONCURRENT_REQUESTS, Type.INT, 4, ConfigDef.Range.between(1, 32), Importance.LOW,
+                .define(MAX_CONCURRENT_REQUESTS, Type.INT, 8, ConfigDef.Range.between(1, 32), Importance.LOW,
                         MAX_CONCURRENT_REQUESTS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Concurrent API calls")
                 .define(TERMINAL_GRACE_MS, Type.LONG, 60_000L, ConfigDef.Range.between(0L, 86_400_000L),
                         Importance.LOW, TERMINAL_GRACE_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Terminal grace period")

@@ -2,9 +2,13 @@ package dev.benchlake.bench;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import javax.management.MBeanServer;
@@ -15,11 +19,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.benchlake.config.BenchlakeSourceConfig;
 import dev.benchlake.emulator.Fixtures;
 import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.emulator.Scenario;
 import dev.benchlake.it.ConnectHarness;
+import dev.benchlake.sagemaker.SdkRecommenderApi;
 
 /**
  * End-to-end steps per second through one Connect worker: Benchlake reading the emulator (loopback, no added
@@ -33,7 +39,13 @@ public final class EndToEndBenchmark {
 
     private static final int JOBS = 1_000;
     private static final int STEPS = JOBS * 8;
-    /** Rounds that warm the JIT up (the AWS SDK's request path is long); shown, not in the mean. */
+    /**
+     * Calls made through Benchlake's SageMaker client before the first round. The AWS SDK's request path takes tens
+     * of thousands of calls to be compiled (see {@link ApiCallCostBenchmark}); a worker that runs for days is there,
+     * a fresh JVM is not.
+     */
+    private static final int SDK_WARMUP_CALLS = Integer.getInteger("sdkWarmupCalls", 60_000);
+    /** Rounds that warm the rest up (the Connect worker's send path); shown, not in the mean. */
     private static final int WARMUP = Integer.getInteger("warmup", 4);
     private static final int ROUNDS = Integer.getInteger("rounds", 6);
 
@@ -45,6 +57,7 @@ public final class EndToEndBenchmark {
         try (ConnectHarness harness = ConnectHarness.start("bench-e2e", 1, Map.of("plugin.discovery", "hybrid_warn"));
                 SageMakerEmulator emulator = SageMakerEmulator.start(scenario, new ManualClock().set(Duration.ofSeconds(10)));
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.bootstrapServers()))) {
+            warmUpClient(emulator);
             StringBuilder table = new StringBuilder("| round | Benchlake (steps/s) | replay baseline (steps/s) | ratio | API calls |\n|---|---:|---:|---:|---:|\n");
             double sumA = 0;
             double sumB = 0;
@@ -68,6 +81,32 @@ public final class EndToEndBenchmark {
                     + " job records per run; JsonConverter (payload only) for both");
             System.out.println(table);
         }
+    }
+
+    /** Describes and lists the first page of the scenario's jobs through Benchlake's client, on 4 threads. */
+    private static void warmUpClient(SageMakerEmulator emulator) throws Exception {
+        if (SDK_WARMUP_CALLS <= 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (SdkRecommenderApi api = SdkRecommenderApi.create(
+                new BenchlakeSourceConfig(ConnectHarness.connectorConfig(emulator, "warmup", "bench-00000")))) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < SDK_WARMUP_CALLS / 2; i++) {
+                String job = String.format("bench-%05d", i % JOBS);
+                calls.add(pool.submit(() -> {
+                    api.describeJob(job);
+                    api.listSteps(job, null, 100, null);
+                }));
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        System.out.printf("client warm-up: %,d calls in %.1f s%n", SDK_WARMUP_CALLS, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
@@ -107,7 +146,7 @@ public final class EndToEndBenchmark {
         props.put("page.size", "100");
         // the budget is the operator's limit, not the connector's cost: high enough here not to bind
         props.put("api.max.requests.per.second", "10000");
-        props.put("api.max.concurrent.requests", System.getProperty("concurrency", "4"));
+        props.put("api.max.concurrent.requests", System.getProperty("concurrency", "8"));
         props.put("terminal.grace.period.ms", "0");
         props.put("topic", name + ".steps");
         return props;
