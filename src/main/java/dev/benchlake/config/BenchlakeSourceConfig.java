@@ -71,6 +71,12 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
             + "beside) job.names. Each task lists the jobs and keeps those of its shard (a stable hash of the job "
             + "name), so new jobs need no rebalance and task configs stay small.";
 
+    public static final String DISCOVERY_DESCRIBE_JOBS = "discovery.describe.jobs";
+    private static final String DISCOVERY_DESCRIBE_JOBS_DOC = "With discovery, describe each job once, for the input "
+            + "configuration the listings do not carry (job duration, traffic pattern, endpoint configurations on the "
+            + "jobs topic). false leaves those fields null and saves one call per job: a backfill then needs half "
+            + "the API calls. Jobs named in job.names and not listed are always described.";
+
     public static final String DISCOVERY_NAME_CONTAINS = "discovery.name.contains";
     private static final String DISCOVERY_NAME_CONTAINS_DOC = "Discover only jobs whose name contains this string (the API's NameContains).";
 
@@ -192,6 +198,8 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         Importance.LOW, DISCOVERY_INTERVAL_MS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Discovery interval")
                 .define(DISCOVERY_OVERLAP_MS, Type.LONG, 600_000L, ConfigDef.Range.between(0L, 86_400_000L),
                         Importance.LOW, DISCOVERY_OVERLAP_MS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Discovery overlap")
+                .define(DISCOVERY_DESCRIBE_JOBS, Type.BOOLEAN, true, Importance.LOW, DISCOVERY_DESCRIBE_JOBS_DOC,
+                        GROUP_JOBS, ++order, Width.SHORT, "Describe discovered jobs")
                 .define(STEP_STATUS_FILTER, Type.STRING, "", Validators.optionalStatus(),
                         Importance.LOW, STEP_STATUS_FILTER_DOC, GROUP_JOBS, ++order, Width.SHORT, "Step status filter");
 
@@ -290,6 +298,10 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public Duration discoveryOverlap() {
         return Duration.ofMillis(getLong(DISCOVERY_OVERLAP_MS));
+    }
+
+    public boolean describeDiscoveredJobs() {
+        return getBoolean(DISCOVERY_DESCRIBE_JOBS);
     }
 
     public double maxRequestsPerSecond() {

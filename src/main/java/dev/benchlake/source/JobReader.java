@@ -67,7 +67,8 @@ final class JobReader {
     /** The call this job needs next. Changes nothing. */
     ApiCall nextCall(JobState s, long now) {
         if (!s.passStarted) {
-            if (s.listed == null || !s.described) {
+            // a listed job needs a describe only for its input configuration, and only once
+            if (s.listed == null || !s.described && settings.describeListedJobs()) {
                 return ApiCall.describe(s.name());
             }
             return ApiCall.listSteps(s.name(), startToken(s, now));
@@ -114,7 +115,7 @@ final class JobReader {
         }
         String token = call.token();
         if (!s.passStarted) {
-            // discovery keeps the job's summary fresh; the input configuration was described once
+            // discovery keeps the job's summary fresh; the input configuration was described once (or not wanted)
             beginPass(s, token);
             s.job = s.listed.withInputConfig(s.inputConfig);
         }

@@ -42,8 +42,12 @@ class JobReaderTest {
     }
 
     private JobReader reader(int pageSize, Duration grace) {
+        return reader(pageSize, grace, true);
+    }
+
+    private JobReader reader(int pageSize, Duration grace, boolean describeListedJobs) {
         ReaderSettings settings = new ReaderSettings("steps", "jobs", null, pageSize, POLL, Duration.ofMinutes(5),
-                grace, new RecordContext("us-east-1", null, NanHandling.NULL));
+                grace, new RecordContext("us-east-1", null, NanHandling.NULL), describeListedJobs);
         return new JobReader(api, settings, time, new Random(1), stats);
     }
 
@@ -93,6 +97,45 @@ class JobReaderTest {
 
         time.sleep(POLL.toMillis());
         assertThat(pass(s)).as("nothing changed").isEmpty();
+    }
+
+    @Test
+    void aListedJobIsDescribedOnceForItsInputConfiguration() {
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        JobState s = fresh();
+        s.listed = TestSteps.job(JOB, "COMPLETED").withInputConfig(null);
+
+        Struct job = (Struct) onTopic(pass(s), "jobs").get(0).value();
+        assertThat(api.describeCalls.get()).isEqualTo(1);
+        assertThat(job.getInt32("job_duration_seconds")).isEqualTo(7200);
+        assertThat(job.getString("endpoint_configurations")).contains("ml.c5.xlarge");
+    }
+
+    @Test
+    void aListedJobIsNotDescribedWhenItsInputConfigurationIsNotWanted() {
+        reader = reader(2, Duration.ZERO, false);
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        JobState s = fresh();
+        s.listed = TestSteps.job(JOB, "COMPLETED").withInputConfig(null);
+
+        List<SourceRecord> records = pass(s);
+        assertThat(api.describeCalls.get()).as("the listing's summary is enough").isZero();
+        assertThat(api.listCalls.get()).isEqualTo(3);
+        assertThat(onTopic(records, "steps")).hasSize(5)
+                .allSatisfy(r -> assertThat(((Struct) r.value()).getString("model_name")).isEqualTo("resnet50"));
+        Struct job = (Struct) onTopic(records, "jobs").get(0).value();
+        assertThat(job.getBoolean("closed")).isTrue();
+        assertThat(job.getInt32("job_duration_seconds")).isNull();
+        assertThat(job.getString("endpoint_configurations")).isNull();
+    }
+
+    @Test
+    void aJobNobodyListedIsDescribedEvenWhenInputConfigurationIsNotWanted() {
+        reader = reader(2, Duration.ZERO, false);
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+
+        pass(fresh());
+        assertThat(api.describeCalls.get()).as("without a listing, the describe is the job's only summary").isEqualTo(1);
     }
 
     @Test
