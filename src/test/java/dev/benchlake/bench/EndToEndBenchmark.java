@@ -147,6 +147,7 @@ public final class EndToEndBenchmark {
         // the budget is the operator's limit, not the connector's cost: high enough here not to bind
         props.put("api.max.requests.per.second", "10000");
         props.put("api.max.concurrent.requests", System.getProperty("concurrency", "8"));
+        props.put("discovery.describe.jobs", System.getProperty("describe", "true"));
         props.put("terminal.grace.period.ms", "0");
         props.put("topic", name + ".steps");
         return props;
