@@ -99,6 +99,37 @@ class ScaleOutIT extends ConnectorTestSupport {
     }
 
     @Test
+    void withoutDescribesDiscoveredJobsCostOnlyTheirStepPagesAndTheirRecordsLackOnlyTheInputConfiguration() {
+        name = "no-describe";
+        SageMakerEmulator emulator = emulator(Scenario.fromResource("scenarios/three-jobs.json"),
+                new ManualClock().set(Duration.ofSeconds(2_000)));
+        TopicReader steps = reader(name + ".steps");
+        TopicReader jobs = reader(name + ".jobs");
+        Map<String, String> props = discoveryConfig(emulator, name);
+        props.put("discovery.describe.jobs", "false");
+        harness.startConnector(name, props);
+
+        List<TopicReader.Rec> stepRecords = steps.awaitCount(9);
+        List<TopicReader.Rec> closed = jobs.awaitUntil("three closed jobs",
+                recs -> recs.stream().filter(r -> r.value().get("closed").asBoolean()).count() == 3);
+        assertThat(emulator.count(DESCRIBE)).as("no describe call").isZero();
+        // the job fields of the step records come from the listing
+        assertThat(stepRecords).allSatisfy(r -> {
+            switch (r.text("job_name")) {
+                case "resnet50-nightly-001" -> assertThat(r.text("model_name")).isEqualTo("resnet50");
+                case "xgboost-serverless-003" -> assertThat(r.text("model_name")).isEqualTo("xgboost-churn");
+                default -> assertThat(r.text("model_package_version_arn"))
+                        .isEqualTo("arn:aws:sagemaker:us-east-1:123456789012:model-package/bert-base/3");
+            }
+        });
+        assertThat(closed).filteredOn(r -> r.value().get("closed").asBoolean()).hasSize(3).allSatisfy(r -> {
+            assertThat(r.value().get("job_type").asText()).isNotBlank();
+            assertThat(r.value().get("endpoint_configurations").isNull()).isTrue();
+            assertThat(r.value().get("job_duration_seconds").isNull()).isTrue();
+        });
+    }
+
+    @Test
     void resettingOneJobsOffsetReEmitsThatJobAndNothingElse() throws Exception {
         name = "reset";
         SageMakerEmulator emulator = emulator(Scenario.fromResource("scenarios/three-jobs.json"),
