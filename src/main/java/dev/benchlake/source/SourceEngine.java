@@ -89,12 +89,12 @@ public final class SourceEngine {
         this.transactions = transactions;
         this.stats = stats;
         this.reader = new JobReader(api, ReaderSettings.from(config), time, random, stats);
+        double rate = config.maxRequestsPerSecond() / shards;
+        this.budget = new RateBudget(rate, time.milliseconds());
         // the poll thread makes one call itself; the pipeline's threads make the others
         int threads = config.maxConcurrentRequests() - 1;
-        double rate = config.maxRequestsPerSecond() / shards;
         this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads, rate),
                 "benchlake-task-" + shard + "-api", time, stats);
-        this.budget = new RateBudget(config.maxRequestsPerSecond() / shards, time.milliseconds());
         this.discovery = config.discoveryEnabled()
                 ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
                         config.discoveryOverlap(), random, stats)
