@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,20 +15,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 import org.awaitility.core.ConditionTimeoutException;
+
+import dev.benchlake.packaging.PluginArchive;
 
 /**
  * A Kafka Connect worker in <em>distributed</em> mode ({@code org.apache.kafka.connect.cli.ConnectDistributed}) in its
@@ -62,8 +58,7 @@ final class ChildConnectWorker implements AutoCloseable {
     }
 
     static Path projectDir() {
-        String basedir = System.getProperty("basedir");
-        return Path.of(basedir != null ? basedir : System.getProperty("user.dir")).toAbsolutePath();
+        return PluginArchive.projectDir();
     }
 
     /**
@@ -73,7 +68,7 @@ final class ChildConnectWorker implements AutoCloseable {
     static ChildConnectWorker start(Path workDir, Map<String, String> workerProps) throws IOException {
         Files.createDirectories(workDir);
         Path pluginPath = workDir.resolve("plugins");
-        unpackPluginArchive(pluginPath);
+        PluginArchive.unpackInto(pluginPath);
         int port = freePort();
         Map<String, String> props = new TreeMap<>(workerProps);
         props.put("listeners", "http://127.0.0.1:" + port);
@@ -219,35 +214,6 @@ final class ChildConnectWorker implements AutoCloseable {
             return List.of(cp.split(File.pathSeparator));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Unpacks {@code target/benchlake-connect-*-plugin.zip} (built by {@code package}) into {@code dir}. */
-    private static void unpackPluginArchive(Path dir) throws IOException {
-        Path zip;
-        try (Stream<Path> files = Files.list(projectDir().resolve("target"))) {
-            zip = files.filter(f -> f.getFileName().toString().matches("benchlake-connect-.*-plugin\\.zip"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no target/benchlake-connect-*-plugin.zip: "
-                            + "the integration tests run after `package`, which builds it"));
-        }
-        Path root = dir.toAbsolutePath().normalize();
-        try (ZipFile zf = new ZipFile(zip.toFile())) {
-            Files.createDirectories(root);
-            for (Enumeration<? extends ZipEntry> e = zf.entries(); e.hasMoreElements(); ) {
-                ZipEntry entry = e.nextElement();
-                Path target = root.resolve(entry.getName()).normalize();
-                if (!target.startsWith(root)) {
-                    throw new IllegalStateException("archive entry escapes the target directory: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    try (InputStream in = zf.getInputStream(entry)) {
-                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
         }
     }
 

@@ -18,16 +18,16 @@ import dev.benchlake.connect.Version;
 /**
  * The plugin archive that {@code mvn package} built ({@code target/benchlake-connect-<version>-plugin.zip}, see
  * src/assembly/plugin.xml), and its unpacking. Integration tests run after {@code package}, so the archive they see
- * is the one a release would ship.
+ * is the one a release would ship. Public for the failover tests' child workers, which load the same archive.
  */
-final class PluginArchive {
+public final class PluginArchive {
 
     static final String ARTIFACT = "benchlake-connect";
 
     private PluginArchive() {
     }
 
-    static Path projectDir() {
+    public static Path projectDir() {
         String basedir = System.getProperty("basedir");
         return Path.of(basedir != null ? basedir : System.getProperty("user.dir")).toAbsolutePath();
     }
@@ -72,7 +72,7 @@ final class PluginArchive {
      * Unpacks the archive into {@code dir} (which becomes a {@code plugin.path} entry) and returns the plugin's
      * directory, {@code dir/benchlake-connect-<version>}. Refuses entries that would land outside {@code dir}.
      */
-    static Path unpackInto(Path dir) {
+    public static Path unpackInto(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
         try (ZipFile zf = new ZipFile(zip().toFile())) {
             Files.createDirectories(root);
