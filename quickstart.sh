@@ -6,10 +6,11 @@
 #   ./quickstart.sh --aws --region eu-west-1 --name-contains nightly     real SageMaker, default credential chain
 #   ./quickstart.sh --help           every option
 #
-# Needs Java 17+ and Maven 3.8+; no Docker. Builds first (mvn verify without tests: the plugin, the schema registry's
-# classpath, the Debezium JDBC sink unpacked into target/connect-plugins), then runs dev.benchlake.quickstart.Quickstart
-# from the test classpath in this shell's JVM, so Ctrl-C reaches it and stops every component.
-# --no-build skips the Maven step when target/ is already built. Details: docs/quickstart.md.
+# Needs Java 17+ and Maven 3.8+; no Docker. Builds first (mvn package without tests: the plugin archive, unpacked with
+# Debezium's JDBC sink into src/runtimes/connect-plugins/target/plugins, the schema registry's jars, the quickstart's
+# jar and its libraries), then runs the built quickstart in this shell's JVM, so Ctrl-C reaches it and stops every
+# component. The Connect worker loads Benchlake from plugin.path, as users install it.
+# --no-build skips the Maven step when everything is already built. Details: docs/quickstart.md.
 set -euo pipefail
 
 export BENCHLAKE_QUICKSTART_T0="${BENCHLAKE_QUICKSTART_T0:-$(date +%s%3N)}"
@@ -24,32 +25,22 @@ for a in "$@"; do
   esac
 done
 
-mkdir -p target
-cp_file=target/quickstart-classpath.txt
+mkdir -p target/quickstart
+jar=src/quickstart/target/benchlake-quickstart.jar
 if [[ $build == 1 ]]; then
-  # The first run goes through `mvn verify` without tests: its pre-integration-test phase resolves the schema
-  # registry's classpath (target/registry-classpath.txt) and unpacks the Debezium JDBC sink into
-  # target/connect-plugins. Once both are there, compiling is enough.
-  goals=(verify)
-  skips=(-DskipTests -Dworker.classpath.skip=true)
-  if [[ -s target/registry-classpath.txt && -d target/connect-plugins/debezium-connector-jdbc ]]; then
-    goals=(test-compile)
-  fi
-  echo "Building (mvn ${goals[*]}, tests skipped) ..."
-  if ! mvn -B -q "${skips[@]}" "${goals[@]}" dependency:build-classpath -Dmdep.includeScope=test \
-        -Dmdep.outputFile="$PWD/$cp_file" >target/quickstart-build.log 2>&1; then
+  echo "Building (mvn package, tests skipped) ..."
+  if ! mvn -B -q -DskipTests -Dcheckstyle.skip package >target/quickstart-build.log 2>&1; then
     cat target/quickstart-build.log >&2 || true
     echo "The build failed (output above, also in target/quickstart-build.log)." >&2
     exit 1
   fi
 fi
-if [[ ! -s $cp_file ]]; then
-  echo "$cp_file is missing: run ./quickstart.sh without --no-build once." >&2
+if [[ ! -s $jar ]]; then
+  echo "$jar is missing: run ./quickstart.sh without --no-build once." >&2
   exit 1
 fi
-mkdir -p target/quickstart
 
-exec java -Xmx1g -XX:+UseSerialGC -Dbenchlake.quickstart.quiet=true \
-  -Dlog4j2.configurationFile=src/test/resources/dev/benchlake/quickstart/log4j2-quickstart.xml \
-  -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+exec java -Xmx1g -XX:+UseSerialGC -Dbenchlake.quickstart.quiet=true -Dbenchlake.root="$PWD" \
+  -Dlog4j2.configurationFile=classpath:dev/benchlake/quickstart/log4j2-quickstart.xml \
+  -cp "$jar:src/quickstart/target/lib/*" \
   dev.benchlake.quickstart.Quickstart ${args[@]+"${args[@]}"}

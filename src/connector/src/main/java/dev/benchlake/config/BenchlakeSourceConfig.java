@@ -1,0 +1,364 @@
+package dev.benchlake.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.types.Password;
+
+/** The connector's settings: names, docs, defaults, validators, groups and typed accessors. */
+public final class BenchlakeSourceConfig extends AbstractConfig {
+
+    public static final String GROUP_AWS = "AWS connection";
+    public static final String GROUP_JOBS = "Jobs";
+    public static final String GROUP_POLLING = "Polling";
+    public static final String GROUP_OUTPUT = "Output";
+
+    public static final String REGION = "aws.region";
+    private static final String REGION_DOC = "AWS region of the SageMaker jobs, for example us-east-1.";
+
+    public static final String ENDPOINT_OVERRIDE = "aws.endpoint.override";
+    private static final String ENDPOINT_OVERRIDE_DOC = "SageMaker API endpoint to use instead of the region's "
+            + "public one: a VPC interface endpoint, a FIPS endpoint, or a SageMaker-compatible emulator. Empty uses the region's endpoint.";
+
+    public static final String CREDENTIALS_PROVIDER = "aws.credentials.provider";
+    private static final String CREDENTIALS_PROVIDER_DOC = "Where AWS credentials come from: 'default' (the SDK's "
+            + "default chain: environment, system properties, web identity, profile, container, instance role), 'static' "
+            + "(aws.access.key.id and aws.secret.access.key), 'profile' (aws.profile.name from the worker's AWS config files), "
+            + "'assume-role' (STS AssumeRole of aws.assume.role.arn on top of the static keys when given, else the default chain).";
+
+    public static final String ACCESS_KEY_ID = "aws.access.key.id";
+    private static final String ACCESS_KEY_ID_DOC = "Access key id, with aws.credentials.provider=static (or as the base of assume-role).";
+
+    public static final String SECRET_ACCESS_KEY = "aws.secret.access.key";
+    private static final String SECRET_ACCESS_KEY_DOC = "Secret access key that goes with aws.access.key.id.";
+
+    public static final String SESSION_TOKEN = "aws.session.token";
+    private static final String SESSION_TOKEN_DOC = "Session token, for temporary static credentials.";
+
+    public static final String PROFILE_NAME = "aws.profile.name";
+    private static final String PROFILE_NAME_DOC = "Profile name, with aws.credentials.provider=profile.";
+
+    public static final String ROLE_ARN = "aws.assume.role.arn";
+    private static final String ROLE_ARN_DOC = "IAM role to assume, with aws.credentials.provider=assume-role.";
+
+    public static final String EXTERNAL_ID = "aws.assume.role.external.id";
+    private static final String EXTERNAL_ID_DOC = "External id the role's trust policy requires, if any.";
+
+    public static final String SESSION_NAME = "aws.assume.role.session.name";
+    private static final String SESSION_NAME_DOC = "Session name of the assumed role, visible in CloudTrail.";
+
+    public static final String ACCOUNT_ID = "aws.account.id";
+    private static final String ACCOUNT_ID_DOC = "AWS account id, written into each record's source partition and "
+            + "aws_account_id when no job ARN is known yet. Set it once: changing it starts new offsets.";
+
+    public static final String API_CALL_TIMEOUT_MS = "aws.api.call.timeout.ms";
+    private static final String API_CALL_TIMEOUT_MS_DOC = "Upper bound for one SageMaker API call, the SDK's own retries included.";
+
+    public static final String JOB_NAMES = "job.names";
+    private static final String JOB_NAMES_DOC = "Inference Recommender jobs to read, comma-separated. "
+            + "A job that does not exist yet is logged once and checked again every poll interval.";
+
+    public static final String DISCOVERY_ENABLED = "discovery.enabled";
+    private static final String DISCOVERY_ENABLED_DOC = "Find jobs with ListInferenceRecommendationsJobs instead of (or "
+            + "beside) job.names. Each task lists the jobs and keeps those of its shard (a stable hash of the job "
+            + "name), so new jobs need no rebalance and task configs stay small.";
+
+    public static final String DISCOVERY_DESCRIBE_JOBS = "discovery.describe.jobs";
+    private static final String DISCOVERY_DESCRIBE_JOBS_DOC = "With discovery, describe each job once, for the input "
+            + "configuration the listings do not carry (job duration, traffic pattern, endpoint configurations on the "
+            + "jobs topic). false leaves those fields null and saves one call per job: a backfill then needs half "
+            + "the API calls. Jobs named in job.names and not listed are always described.";
+
+    public static final String DISCOVERY_NAME_CONTAINS = "discovery.name.contains";
+    private static final String DISCOVERY_NAME_CONTAINS_DOC = "Discover only jobs whose name contains this string (the API's NameContains).";
+
+    public static final String DISCOVERY_STATUS = "discovery.status";
+    private static final String DISCOVERY_STATUS_DOC = "Discover only jobs with this status (the API's StatusEquals). Empty discovers every status.";
+
+    public static final String DISCOVERY_MODEL_NAME = "discovery.model.name";
+    private static final String DISCOVERY_MODEL_NAME_DOC = "Discover only jobs of this model (the API's ModelNameEquals).";
+
+    public static final String DISCOVERY_MODEL_PACKAGE_VERSION_ARN = "discovery.model.package.version.arn";
+    private static final String DISCOVERY_MODEL_PACKAGE_VERSION_ARN_DOC =
+            "Discover only jobs of this model package version (the API's ModelPackageVersionArnEquals).";
+
+    public static final String DISCOVERY_CREATED_AFTER = "discovery.created.after";
+    private static final String DISCOVERY_CREATED_AFTER_DOC = "Discover only jobs created after this instant, ISO-8601 "
+            + "(for example 2025-01-01T00:00:00Z). Empty discovers the whole history.";
+
+    public static final String DISCOVERY_INTERVAL_MS = "discovery.interval.ms";
+    private static final String DISCOVERY_INTERVAL_MS_DOC = "How often each task lists jobs modified since its last listing.";
+
+    public static final String DISCOVERY_OVERLAP_MS = "discovery.overlap.ms";
+    private static final String DISCOVERY_OVERLAP_MS_DOC = "How far before the newest LastModifiedTime already seen the next listing "
+            + "starts, so that a job modified while a listing ran, or reported late, is not missed.";
+
+    public static final String STEP_STATUS_FILTER = "step.status.filter";
+    private static final String STEP_STATUS_FILTER_DOC = "Read only steps with this status (the API's Status filter), "
+            + "for example COMPLETED. Empty reads steps of every status.";
+
+    public static final String PAGE_SIZE = "page.size";
+    private static final String PAGE_SIZE_DOC = "MaxResults of each ListInferenceRecommendationsJobSteps call.";
+
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    private static final String POLL_INTERVAL_MS_DOC = "How often each job that is still running is read again.";
+
+    public static final String MAX_REQUESTS_PER_SECOND = "api.max.requests.per.second";
+    private static final String MAX_REQUESTS_PER_SECOND_DOC = "SageMaker API calls per second for the whole connector, "
+            + "split evenly across its tasks. Throttling answers lower a task's rate for a while; they never fail it.";
+
+    public static final String MAX_CONCURRENT_REQUESTS = "api.max.concurrent.requests";
+    private static final String MAX_CONCURRENT_REQUESTS_DOC = "SageMaker API calls each task may have under way at "
+            + "once. Above 1, a task opens the passes of the next due jobs while it reads the current one, so the "
+            + "calls of different jobs overlap; records, offsets and transactions are the same as one call at a time. "
+            + "The rate set by " + MAX_REQUESTS_PER_SECOND + " still holds.";
+
+    public static final String TERMINAL_GRACE_MS = "terminal.grace.period.ms";
+    private static final String TERMINAL_GRACE_MS_DOC = "A job found terminal with all its steps terminal is read once "
+            + "more after this long before it is closed, in case the API reports the last metrics late. 0 closes at once.";
+
+    public static final String TOKEN_MAX_AGE_MS = "pagination.token.max.age.ms";
+    private static final String TOKEN_MAX_AGE_MS_DOC = "A stored NextToken older than this is not tried after a "
+            + "restart: the pass starts again at page 1 (already emitted steps are not emitted twice). AWS does not "
+            + "document token lifetime, so keep this short.";
+
+    public static final String TOPIC = "topic";
+    private static final String TOPIC_DOC = "Topic for benchmark step records.";
+
+    public static final String JOBS_TOPIC = "jobs.topic";
+    private static final String JOBS_TOPIC_DOC = "Topic for job records: one per observed change of a job, including "
+            + "the record that says Benchlake finished reading it.";
+
+    public static final String NAN_HANDLING = "nan.handling";
+    private static final String NAN_HANDLING_DOC = "What to do with a metric the API reports as NaN: 'null' writes null "
+            + "(SQL aggregates skip it), 'keep' writes NaN, 'fail' stops the task with an error naming the job, step and field.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public BenchlakeSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(REGION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, Validators.region(), Importance.HIGH,
+                        REGION_DOC, GROUP_AWS, ++order, Width.SHORT, "Region")
+                .define(CREDENTIALS_PROVIDER, Type.STRING, CredentialsMode.DEFAULT.configValue(),
+                        ConfigDef.CaseInsensitiveValidString.in(CredentialsMode.configValues()), Importance.HIGH,
+                        CREDENTIALS_PROVIDER_DOC, GROUP_AWS, ++order, Width.SHORT, "Credentials")
+                .define(ACCESS_KEY_ID, Type.PASSWORD, null, Importance.MEDIUM, ACCESS_KEY_ID_DOC,
+                        GROUP_AWS, ++order, Width.MEDIUM, "Access key id")
+                .define(SECRET_ACCESS_KEY, Type.PASSWORD, null, Importance.MEDIUM, SECRET_ACCESS_KEY_DOC,
+                        GROUP_AWS, ++order, Width.MEDIUM, "Secret access key")
+                .define(SESSION_TOKEN, Type.PASSWORD, null, Importance.LOW, SESSION_TOKEN_DOC,
+                        GROUP_AWS, ++order, Width.LONG, "Session token")
+                .define(PROFILE_NAME, Type.STRING, "", Importance.LOW, PROFILE_NAME_DOC,
+                        GROUP_AWS, ++order, Width.SHORT, "Profile")
+                .define(ROLE_ARN, Type.STRING, "",
+                        Validators.pattern(Validators.ROLE_ARN, "an IAM role ARN (arn:aws:iam::123456789012:role/name)", true),
+                        Importance.MEDIUM, ROLE_ARN_DOC, GROUP_AWS, ++order, Width.LONG, "Role ARN")
+                .define(EXTERNAL_ID, Type.PASSWORD, null, Importance.LOW, EXTERNAL_ID_DOC,
+                        GROUP_AWS, ++order, Width.MEDIUM, "External id")
+                .define(SESSION_NAME, Type.STRING, "benchlake",
+                        Validators.pattern(Validators.SESSION_NAME, "2 to 64 of [a-zA-Z0-9+=,.@_-]", false),
+                        Importance.LOW, SESSION_NAME_DOC, GROUP_AWS, ++order, Width.SHORT, "Session name")
+                .define(ACCOUNT_ID, Type.STRING, "",
+                        Validators.pattern(Validators.ACCOUNT_ID, "a 12-digit AWS account id", true),
+                        Importance.LOW, ACCOUNT_ID_DOC, GROUP_AWS, ++order, Width.SHORT, "Account id")
+                .define(ENDPOINT_OVERRIDE, Type.STRING, "", Validators.optionalHttpUrl(), Importance.LOW,
+                        ENDPOINT_OVERRIDE_DOC, GROUP_AWS, ++order, Width.LONG, "Endpoint override")
+                .define(API_CALL_TIMEOUT_MS, Type.LONG, 20_000L, ConfigDef.Range.between(1_000L, 300_000L),
+                        Importance.LOW, API_CALL_TIMEOUT_MS_DOC, GROUP_AWS, ++order, Width.SHORT, "API call timeout");
+
+        order = 0;
+        def.define(JOB_NAMES, Type.LIST, "", Validators.jobNames(), Importance.HIGH,
+                        JOB_NAMES_DOC, GROUP_JOBS, ++order, Width.LONG, "Job names")
+                .define(DISCOVERY_ENABLED, Type.BOOLEAN, false, Importance.HIGH, DISCOVERY_ENABLED_DOC,
+                        GROUP_JOBS, ++order, Width.SHORT, "Discover jobs")
+                .define(DISCOVERY_NAME_CONTAINS, Type.STRING, "",
+                        Validators.pattern(Validators.NAME_CONTAINS, "1 to 63 of [a-zA-Z0-9-]", true),
+                        Importance.MEDIUM, DISCOVERY_NAME_CONTAINS_DOC, GROUP_JOBS, ++order, Width.MEDIUM, "Name contains")
+                .define(DISCOVERY_STATUS, Type.STRING, "", Validators.optionalStatus(), Importance.LOW,
+                        DISCOVERY_STATUS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Job status")
+                .define(DISCOVERY_MODEL_NAME, Type.STRING, "",
+                        Validators.pattern(Validators.MODEL_NAME, "a model name: 1 to 63 of [a-zA-Z0-9-], not starting or ending with '-'", true),
+                        Importance.MEDIUM, DISCOVERY_MODEL_NAME_DOC, GROUP_JOBS, ++order, Width.MEDIUM, "Model name")
+                .define(DISCOVERY_MODEL_PACKAGE_VERSION_ARN, Type.STRING, "",
+                        Validators.pattern(Validators.MODEL_PACKAGE_ARN, "a model package version ARN "
+                        + "(arn:aws:sagemaker:<region>:<account>:model-package/<name>/<version>)", true),
+                        Importance.LOW, DISCOVERY_MODEL_PACKAGE_VERSION_ARN_DOC, GROUP_JOBS, ++order, Width.LONG, "Model package version ARN")
+                .define(DISCOVERY_CREATED_AFTER, Type.STRING, "", Validators.optionalInstant(), Importance.MEDIUM,
+                        DISCOVERY_CREATED_AFTER_DOC, GROUP_JOBS, ++order, Width.MEDIUM, "Created after")
+                .define(DISCOVERY_INTERVAL_MS, Type.LONG, 300_000L, ConfigDef.Range.between(100L, 86_400_000L),
+                        Importance.LOW, DISCOVERY_INTERVAL_MS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Discovery interval")
+                .define(DISCOVERY_OVERLAP_MS, Type.LONG, 600_000L, ConfigDef.Range.between(0L, 86_400_000L),
+                        Importance.LOW, DISCOVERY_OVERLAP_MS_DOC, GROUP_JOBS, ++order, Width.SHORT, "Discovery overlap")
+                .define(DISCOVERY_DESCRIBE_JOBS, Type.BOOLEAN, true, Importance.LOW, DISCOVERY_DESCRIBE_JOBS_DOC,
+                        GROUP_JOBS, ++order, Width.SHORT, "Describe discovered jobs")
+                .define(STEP_STATUS_FILTER, Type.STRING, "", Validators.optionalStatus(),
+                        Importance.LOW, STEP_STATUS_FILTER_DOC, GROUP_JOBS, ++order, Width.SHORT, "Step status filter");
+
+        order = 0;
+        def.define(POLL_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.between(100L, 86_400_000L),
+                        Importance.MEDIUM, POLL_INTERVAL_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Poll interval")
+                .define(PAGE_SIZE, Type.INT, 100, ConfigDef.Range.between(1, 100), Importance.LOW,
+                        PAGE_SIZE_DOC, GROUP_POLLING, ++order, Width.SHORT, "Page size")
+                .define(MAX_REQUESTS_PER_SECOND, Type.DOUBLE, 5.0, ConfigDef.Range.between(0.1, 10_000.0),
+                        Importance.MEDIUM, MAX_REQUESTS_PER_SECOND_DOC, GROUP_POLLING, ++order, Width.SHORT, "API rate")
+                .define(MAX_CONCURRENT_REQUESTS, Type.INT, 8, ConfigDef.Range.between(1, 32), Importance.LOW,
+                        MAX_CONCURRENT_REQUESTS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Concurrent API calls")
+                .define(TERMINAL_GRACE_MS, Type.LONG, 60_000L, ConfigDef.Range.between(0L, 86_400_000L),
+                        Importance.LOW, TERMINAL_GRACE_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Terminal grace period")
+                .define(TOKEN_MAX_AGE_MS, Type.LONG, 300_000L, ConfigDef.Range.between(0L, 86_400_000L),
+                        Importance.LOW, TOKEN_MAX_AGE_MS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Token max age");
+
+        order = 0;
+        def.define(TOPIC, Type.STRING, "benchlake.benchmark-steps", Validators.topic(), Importance.HIGH,
+                        TOPIC_DOC, GROUP_OUTPUT, ++order, Width.MEDIUM, "Steps topic")
+                .define(JOBS_TOPIC, Type.STRING, "benchlake.jobs", Validators.topic(), Importance.MEDIUM,
+                        JOBS_TOPIC_DOC, GROUP_OUTPUT, ++order, Width.MEDIUM, "Jobs topic")
+                .define(NAN_HANDLING, Type.STRING, NanHandling.NULL.configValue(),
+                        ConfigDef.CaseInsensitiveValidString.in(NanHandling.configValues()), Importance.LOW,
+                        NAN_HANDLING_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "NaN handling");
+        return def;
+    }
+
+    public String region() {
+        return getString(REGION);
+    }
+
+    public Optional<URI> endpointOverride() {
+        String s = getString(ENDPOINT_OVERRIDE).trim();
+        return s.isEmpty() ? Optional.empty() : Optional.of(URI.create(s));
+    }
+
+    public CredentialsMode credentialsMode() {
+        return CredentialsMode.fromConfig(getString(CREDENTIALS_PROVIDER));
+    }
+
+    public Optional<String> accessKeyId() {
+        return secret(ACCESS_KEY_ID);
+    }
+
+    public Optional<String> secretAccessKey() {
+        return secret(SECRET_ACCESS_KEY);
+    }
+
+    public Optional<String> sessionToken() {
+        return secret(SESSION_TOKEN);
+    }
+
+    public Optional<String> externalId() {
+        return secret(EXTERNAL_ID);
+    }
+
+    public Optional<String> profileName() {
+        return nonBlank(getString(PROFILE_NAME));
+    }
+
+    public Optional<String> roleArn() {
+        return nonBlank(getString(ROLE_ARN));
+    }
+
+    public String sessionName() {
+        return getString(SESSION_NAME);
+    }
+
+    public Optional<String> accountId() {
+        return nonBlank(getString(ACCOUNT_ID));
+    }
+
+    public Duration apiCallTimeout() {
+        return Duration.ofMillis(getLong(API_CALL_TIMEOUT_MS));
+    }
+
+    public List<String> jobNames() {
+        return getList(JOB_NAMES);
+    }
+
+    public boolean discoveryEnabled() {
+        return getBoolean(DISCOVERY_ENABLED);
+    }
+
+    public dev.benchlake.source.JobFilter discoveryFilter() {
+        return new dev.benchlake.source.JobFilter(nonBlank(getString(DISCOVERY_NAME_CONTAINS)).orElse(null),
+                nonBlank(getString(DISCOVERY_STATUS)).orElse(null), nonBlank(getString(DISCOVERY_MODEL_NAME)).orElse(null),
+                nonBlank(getString(DISCOVERY_MODEL_PACKAGE_VERSION_ARN)).orElse(null),
+                nonBlank(getString(DISCOVERY_CREATED_AFTER)).map(java.time.Instant::parse).orElse(null));
+    }
+
+    public Duration discoveryInterval() {
+        return Duration.ofMillis(getLong(DISCOVERY_INTERVAL_MS));
+    }
+
+    public Duration discoveryOverlap() {
+        return Duration.ofMillis(getLong(DISCOVERY_OVERLAP_MS));
+    }
+
+    public boolean describeDiscoveredJobs() {
+        return getBoolean(DISCOVERY_DESCRIBE_JOBS);
+    }
+
+    public double maxRequestsPerSecond() {
+        return getDouble(MAX_REQUESTS_PER_SECOND);
+    }
+
+    public int maxConcurrentRequests() {
+        return getInt(MAX_CONCURRENT_REQUESTS);
+    }
+
+    public Duration terminalGracePeriod() {
+        return Duration.ofMillis(getLong(TERMINAL_GRACE_MS));
+    }
+
+    public Optional<String> stepStatusFilter() {
+        return nonBlank(getString(STEP_STATUS_FILTER));
+    }
+
+    public int pageSize() {
+        return getInt(PAGE_SIZE);
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(getLong(POLL_INTERVAL_MS));
+    }
+
+    public Duration tokenMaxAge() {
+        return Duration.ofMillis(getLong(TOKEN_MAX_AGE_MS));
+    }
+
+    public String topic() {
+        return getString(TOPIC);
+    }
+
+    public String jobsTopic() {
+        return getString(JOBS_TOPIC);
+    }
+
+    public NanHandling nanHandling() {
+        return NanHandling.fromConfig(getString(NAN_HANDLING));
+    }
+
+    private Optional<String> secret(String key) {
+        Password p = getPassword(key);
+        return p == null ? Optional.empty() : nonBlank(p.value());
+    }
+
+    private static Optional<String> nonBlank(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    /** Prints the configuration reference as a Markdown table; the README's table is this output. */
+    public static void main(String[] args) {
+        System.out.print(ConfigDocs.markdownTable(CONFIG_DEF));
+    }
+}

