@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.types.Password;
+import dev.benchlake.record.NanHandling;
 
 /** The connector's settings: names, docs, defaults, validators, groups and typed accessors. */
 public final class BenchlakeSourceConfig extends AbstractConfig {
@@ -289,8 +290,8 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
         return getBoolean(DISCOVERY_ENABLED);
     }
 
-    public dev.benchlake.source.JobFilter discoveryFilter() {
-        return new dev.benchlake.source.JobFilter(nonBlank(getString(DISCOVERY_NAME_CONTAINS)).orElse(null),
+    public dev.benchlake.api.JobFilter discoveryFilter() {
+        return new dev.benchlake.api.JobFilter(nonBlank(getString(DISCOVERY_NAME_CONTAINS)).orElse(null),
                 nonBlank(getString(DISCOVERY_STATUS)).orElse(null), nonBlank(getString(DISCOVERY_MODEL_NAME)).orElse(null),
                 nonBlank(getString(DISCOVERY_MODEL_PACKAGE_VERSION_ARN)).orElse(null),
                 nonBlank(getString(DISCOVERY_CREATED_AFTER)).map(java.time.Instant::parse).orElse(null));

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.benchlake.config.BenchlakeSourceConfig;
+import dev.benchlake.config.Version;
 import dev.benchlake.offset.JobOffset;
 import dev.benchlake.offset.JobPartition;
 import dev.benchlake.sagemaker.SageMakerClientFactory;

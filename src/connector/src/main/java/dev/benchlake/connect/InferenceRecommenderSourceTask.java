@@ -11,12 +11,13 @@ import org.apache.kafka.connect.source.TransactionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.config.BenchlakeSourceConfig;
+import dev.benchlake.config.Version;
+import dev.benchlake.discovery.JobShard;
+import dev.benchlake.engine.SourceEngine;
+import dev.benchlake.metrics.TaskStats;
 import dev.benchlake.sagemaker.SdkRecommenderApi;
-import dev.benchlake.source.JobShard;
-import dev.benchlake.source.RecommenderApi;
-import dev.benchlake.source.SourceEngine;
-import dev.benchlake.source.TaskStats;
 
 /** Reads the jobs of one shard. All the work is in {@link SourceEngine}; this class wires it to Connect. */
 public class InferenceRecommenderSourceTask extends SourceTask {

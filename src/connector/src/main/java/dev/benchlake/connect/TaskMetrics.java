@@ -9,8 +9,8 @@ import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.benchlake.source.SourceEngine;
-import dev.benchlake.source.TaskStats;
+import dev.benchlake.engine.SourceEngine;
+import dev.benchlake.metrics.TaskStats;
 
 /**
  * The task's counters as a JMX MBean. Plain JMX works on every Connect version (plugin metrics need Kafka 4.1+),

@@ -1,6 +1,5 @@
 package dev.benchlake.record;
 
-import dev.benchlake.config.NanHandling;
 
 /** What a record needs beyond the API's answer: where it was read, and how to treat NaN. */
 public record RecordContext(String region, String configuredAccount, NanHandling nanHandling) {

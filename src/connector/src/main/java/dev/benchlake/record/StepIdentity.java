@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.benchlake.api.StepObservation;
 
 /**
  * Identity and content of a benchmark step. Steps carry no id in the API, so the id is derived from what the

@@ -5,8 +5,9 @@ import java.util.Date;
 
 import org.apache.kafka.connect.data.Struct;
 
-import dev.benchlake.config.JobStatuses;
-import dev.benchlake.config.NanHandling;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.JobStatuses;
+import dev.benchlake.api.StepObservation;
 
 /** Flattens observations into the Structs of {@link RecordSchemas}: pure functions. */
 public final class StepRecords {

@@ -9,8 +9,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
 
-import dev.benchlake.source.ApiErrorKind;
-import dev.benchlake.source.ApiException;
+import dev.benchlake.api.ApiErrorKind;
+import dev.benchlake.api.ApiException;
 
 /** The one place that decides what a failed SageMaker call means. */
 public final class ApiErrorClassifier {

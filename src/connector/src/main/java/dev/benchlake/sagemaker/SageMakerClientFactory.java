@@ -26,7 +26,7 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 import dev.benchlake.config.BenchlakeSourceConfig;
 import dev.benchlake.config.CredentialsMode;
-import dev.benchlake.connect.Version;
+import dev.benchlake.config.Version;
 
 /** Owns region, credentials, HTTP client, retries, timeouts and endpoint override of the SageMaker client. */
 public final class SageMakerClientFactory {

@@ -21,8 +21,8 @@ import software.amazon.awssdk.services.sagemaker.model.RecommendationMetrics;
 import software.amazon.awssdk.services.sagemaker.model.Stairs;
 import software.amazon.awssdk.services.sagemaker.model.TrafficPattern;
 
-import dev.benchlake.record.JobObservation;
-import dev.benchlake.record.StepObservation;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.StepObservation;
 
 /**
  * SDK model to plain observations. Enum-like values go through the SDK's {@code …AsString()} accessors so a

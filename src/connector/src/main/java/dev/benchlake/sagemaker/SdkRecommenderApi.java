@@ -11,10 +11,10 @@ import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendati
 import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobsSortBy;
 import software.amazon.awssdk.services.sagemaker.model.SortOrder;
 
+import dev.benchlake.api.JobFilter;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.config.BenchlakeSourceConfig;
-import dev.benchlake.record.JobObservation;
-import dev.benchlake.source.JobFilter;
-import dev.benchlake.source.RecommenderApi;
 
 /** {@link RecommenderApi} on the AWS SDK for Java v2. */
 public final class SdkRecommenderApi implements RecommenderApi {

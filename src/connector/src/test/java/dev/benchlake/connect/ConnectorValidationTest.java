@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.benchlake.config.BenchlakeSourceConfig;
-import dev.benchlake.source.JobShard;
+import dev.benchlake.discovery.JobShard;
 
 class ConnectorValidationTest {
 

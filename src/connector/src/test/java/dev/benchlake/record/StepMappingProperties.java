@@ -10,13 +10,13 @@ import java.util.Random;
 
 import org.apache.kafka.connect.data.Struct;
 
-import dev.benchlake.config.NanHandling;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import dev.benchlake.api.StepObservation;
 
 /** Whatever the API answers within its own types, a step flattens into a valid record with a stable identity. */
 class StepMappingProperties {

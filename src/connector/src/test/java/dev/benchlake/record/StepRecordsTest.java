@@ -10,7 +10,8 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 
-import dev.benchlake.config.NanHandling;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.StepObservation;
 
 class StepRecordsTest {
 

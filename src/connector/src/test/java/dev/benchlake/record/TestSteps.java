@@ -2,6 +2,8 @@ package dev.benchlake.record;
 
 import java.time.Instant;
 import java.util.List;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.StepObservation;
 
 /** Step and job observations for tests. */
 public final class TestSteps {

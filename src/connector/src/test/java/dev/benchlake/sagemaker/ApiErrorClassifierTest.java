@@ -14,8 +14,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sagemaker.model.SageMakerException;
 
-import dev.benchlake.source.ApiErrorKind;
-import dev.benchlake.source.ApiException;
+import dev.benchlake.api.ApiErrorKind;
+import dev.benchlake.api.ApiException;
 
 class ApiErrorClassifierTest {
 

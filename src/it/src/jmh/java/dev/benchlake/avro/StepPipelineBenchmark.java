@@ -17,11 +17,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import dev.benchlake.config.NanHandling;
+import dev.benchlake.api.StepObservation;
+import dev.benchlake.record.NanHandling;
 import dev.benchlake.record.RecordContext;
 import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
-import dev.benchlake.record.StepObservation;
 import dev.benchlake.record.StepRecords;
 
 /**

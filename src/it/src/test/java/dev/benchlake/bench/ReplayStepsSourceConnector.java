@@ -11,14 +11,14 @@ import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 
-import dev.benchlake.config.NanHandling;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.StepObservation;
 import dev.benchlake.offset.JobOffset;
 import dev.benchlake.offset.JobPartition;
-import dev.benchlake.record.JobObservation;
+import dev.benchlake.record.NanHandling;
 import dev.benchlake.record.RecordContext;
 import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
-import dev.benchlake.record.StepObservation;
 import dev.benchlake.record.StepRecords;
 
 /**

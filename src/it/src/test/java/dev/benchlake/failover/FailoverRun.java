@@ -32,13 +32,14 @@ import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.benchlake.config.Version;
+import dev.benchlake.discovery.JobShard;
 import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.it.ConnectHarness;
 import dev.benchlake.it.ConnectWorker;
 import dev.benchlake.it.TopicReader;
 import dev.benchlake.quickstart.stack.Layout;
-import dev.benchlake.source.JobShard;
 
 /**
  * One failover run: a Connect cluster of three distributed workers (two in this JVM, one in a child JVM that can be

@@ -5,9 +5,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.benchlake.config.Version;
+import dev.benchlake.discovery.JobShard;
 import dev.benchlake.emulator.Fixtures;
 import dev.benchlake.emulator.Scenario;
-import dev.benchlake.source.JobShard;
 
 /**
  * The failover tests' scenario: 40 jobs of 8 benchmark steps, created together at scenario time 0. Step {@code k}

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,11 +32,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.benchlake.quickstart.stack.Layout;
 import dev.benchlake.connect.InferenceRecommenderSourceConnector;
 import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.emulator.Scenario;
+import dev.benchlake.quickstart.stack.Layout;
 import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
 
 /**

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-import dev.benchlake.connect.Version;
+import dev.benchlake.config.Version;
 import dev.benchlake.quickstart.stack.Layout;
 
 /**

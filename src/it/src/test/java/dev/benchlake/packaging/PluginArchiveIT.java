@@ -113,6 +113,7 @@ class PluginArchiveIT {
         List<String> jars = PluginArchive.libJars(plugin);
         Map<String, String> versions = artifactVersions(jars);
         assertThat(versions).containsEntry("benchlake-connect", version)
+                .containsEntry("benchlake-avro-converter", version)
                 .containsEntry("sagemaker", "2.40.2")
                 .containsEntry("sts", "2.40.2")
                 .containsEntry("apache-client", "2.40.2")
@@ -162,12 +163,17 @@ class PluginArchiveIT {
     }
 
     @Test
-    void connectorJarDeclaresBothPluginsAndCarriesSchemasAndVersion() throws IOException {
+    void theJarsDeclareBothPluginsAndTheConnectorCarriesSchemasAndVersion() throws IOException {
+        try (JarFile converter = new JarFile(plugin.resolve("lib").resolve("benchlake-avro-converter-" + version + ".jar").toFile())) {
+            assertThat(read(converter, "META-INF/services/org.apache.kafka.connect.storage.Converter").strip())
+                    .isEqualTo("dev.benchlake.avro.AvroConverter");
+            assertThat(converter.getJarEntry("dev/benchlake/avro/AvroConverter.class")).isNotNull();
+        }
         try (JarFile jar = new JarFile(plugin.resolve("lib").resolve("benchlake-connect-" + version + ".jar").toFile())) {
             assertThat(read(jar, "META-INF/services/org.apache.kafka.connect.source.SourceConnector").strip())
                     .isEqualTo("dev.benchlake.connect.InferenceRecommenderSourceConnector");
-            assertThat(read(jar, "META-INF/services/org.apache.kafka.connect.storage.Converter").strip())
-                    .isEqualTo("dev.benchlake.avro.AvroConverter");
+            assertThat(jar.getJarEntry("META-INF/services/org.apache.kafka.connect.storage.Converter"))
+                    .as("the converter is declared by its own jar").isNull();
             Properties p = new Properties();
             p.load(new StringReader(read(jar, "dev/benchlake/benchlake-version.properties")));
             assertThat(p.getProperty("version")).isEqualTo(version);
@@ -175,7 +181,7 @@ class PluginArchiveIT {
                     .isEqualTo(Files.readString(PluginArchive.projectDir().resolve("schemas/BenchmarkStep.avsc")));
             List<String> classes = jar.stream().map(JarEntry::getName).filter(n -> n.endsWith(".class")).toList();
             assertThat(classes).contains("dev/benchlake/connect/InferenceRecommenderSourceConnector.class",
-                    "dev/benchlake/connect/InferenceRecommenderSourceTask.class", "dev/benchlake/avro/AvroConverter.class");
+                    "dev/benchlake/connect/InferenceRecommenderSourceTask.class");
             assertThat(classes).allSatisfy(c -> assertThat(c).startsWith("dev/benchlake/")
                     .doesNotEndWith("Test.class").doesNotEndWith("IT.class"));
         }

@@ -22,9 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
-import dev.benchlake.quickstart.stack.Layout;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.it.ConnectHarness;
+import dev.benchlake.quickstart.stack.Layout;
 import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
 
 /**

@@ -39,9 +39,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import dev.benchlake.emulator.DemoScenario;
 import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
-import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
 import dev.benchlake.quickstart.stack.KafkaBroker;
 import dev.benchlake.quickstart.stack.Layout;
+import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
 
 /**
  * The quickstart's components, each started in order and stopped in reverse by {@link #close()} (idempotent, safe from

@@ -1,0 +1,372 @@
+package dev.benchlake.engine;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.TransactionContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.RecommenderApi;
+import dev.benchlake.config.BenchlakeSourceConfig;
+import dev.benchlake.discovery.JobDiscovery;
+import dev.benchlake.metrics.TaskStats;
+import dev.benchlake.offset.JobOffset;
+import dev.benchlake.offset.JobPartition;
+import dev.benchlake.pass.ApiCall;
+import dev.benchlake.pass.ApiOutcome;
+import dev.benchlake.pass.JobReader;
+import dev.benchlake.pass.JobState;
+import dev.benchlake.pass.ReaderSettings;
+import dev.benchlake.retry.RateBudget;
+
+/**
+ * The task's loop: a queue of jobs by due time, job discovery, a rate budget, bounded poll time. Answers are
+ * applied one call at a time, and a job whose pass is in progress is read to the end of the pass before another
+ * job's answers are applied, so a pass is one transaction when the connector defines transaction boundaries.
+ * Calls themselves overlap: while the poll thread waits for one, a {@link CallPipeline} makes the opening calls of
+ * the next due jobs.
+ */
+public final class SourceEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(SourceEngine.class);
+
+    /** poll() returns a batch within about this long. */
+    static final long MAX_POLL_MS = 1_000;
+    /**
+     * poll() returns null after waiting this long with nothing due. Connect stops a source task only once poll()
+     * has returned, so this bounds how long a stop (and so a rebalance) waits for an idle task.
+     */
+    static final long MAX_IDLE_WAIT_MS = 200;
+    static final int MAX_BATCH = 1_000;
+    /** The most jobs whose opening calls are made ahead; bounds the answers held (each at most a page of steps). */
+    static final int MAX_LOOKAHEAD = 64;
+
+    private final RecommenderApi api;
+    private final String region;
+    private final String account;
+    private final JobReader reader;
+    private final JobDiscovery discovery;
+    private final RateBudget budget;
+    private final Time time;
+    private final OffsetStorageReader offsets;
+    private final TransactionContext transactions;
+    private final TaskStats stats;
+    /** Open jobs waiting for their next call, by due time; a job's due time does not change while it is here. */
+    private final NavigableSet<JobState> queue =
+            new TreeSet<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
+    private final CallPipeline pipeline;
+    /** Every job this task owns, open or closed, so discovery adds each once. */
+    private final Set<String> known = new HashSet<>();
+    /** The jobs not closed, by name, so that discovery can refresh what it lists. */
+    private final Map<String, JobState> open = new HashMap<>();
+    private final Object wakeUp = new Object();
+    private JobState current;
+    /** The last job whose calls were started ahead; the next ones to start are after it in the queue. */
+    private JobState aheadCursor;
+    private volatile boolean stopping;
+    // read by the JMX thread; written by the poll thread at the end of each poll
+    private volatile int openJobsSnapshot;
+    private volatile int knownSnapshot;
+    private volatile long oldestDueAtSnapshot = Long.MAX_VALUE;
+
+    /**
+     * @param shard this task's shard, in [0, shards)
+     * @param shards the number of tasks; the connector's API budget is split evenly among them
+     */
+    public SourceEngine(RecommenderApi api, BenchlakeSourceConfig config, int shard, int shards, Time time,
+            Random random, OffsetStorageReader offsets, TransactionContext transactions, TaskStats stats) {
+        this.api = api;
+        this.region = config.region();
+        this.account = config.accountId().orElse("");
+        this.time = time;
+        this.offsets = offsets;
+        this.transactions = transactions;
+        this.stats = stats;
+        this.reader = new JobReader(api, ReaderSettings.from(config), time, random, stats);
+        double rate = config.maxRequestsPerSecond() / shards;
+        this.budget = new RateBudget(rate, time.milliseconds());
+        // the poll thread makes one call itself; the pipeline's threads make the others
+        int threads = config.maxConcurrentRequests() - 1;
+        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads, rate),
+                "benchlake-task-" + shard + "-api", time, stats);
+        this.discovery = config.discoveryEnabled()
+                ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
+                        config.discoveryOverlap(), random, stats)
+                : null;
+        if (discovery != null) {
+            discovery.dueAtMs = time.milliseconds();
+        }
+    }
+
+    /**
+     * How many due jobs may have their opening calls made ahead: about a second of the task's rate budget at two
+     * calls a job, so answers wait about a second at most before they are used; at least one per thread.
+     */
+    static int lookahead(int threads, double requestsPerSecond) {
+        if (threads == 0) {
+            return 0;
+        }
+        return (int) Math.max(threads, Math.min(MAX_LOOKAHEAD, requestsPerSecond / 2));
+    }
+
+    /** Loads the stored offsets of these jobs and schedules every job that is not closed. */
+    public void start(Collection<String> jobNames) {
+        add(jobNames);
+        log.info("{} named jobs to read, {} already closed; discovery {}", queue.size(), known.size() - queue.size(),
+                discovery == null ? "off" : "on");
+    }
+
+    /** Jobs found by discovery: new ones are added, known open ones get the fresher summary. */
+    private void addListed(List<JobObservation> jobs) {
+        Map<String, JobObservation> fresh = new HashMap<>();
+        for (JobObservation job : jobs) {
+            JobState s = open.get(job.jobName());
+            if (s != null) {
+                s.listed = job;
+            } else if (!known.contains(job.jobName())) {
+                fresh.put(job.jobName(), job);
+            }
+        }
+        add(fresh.keySet());
+        fresh.forEach((name, job) -> {
+            JobState s = open.get(name);
+            if (s != null) {
+                s.listed = job;
+            }
+        });
+    }
+
+    private void add(Collection<String> jobNames) {
+        Map<Map<String, Object>, JobPartition> partitions = new HashMap<>();
+        for (String job : jobNames) {
+            if (known.add(job)) {
+                JobPartition p = new JobPartition(region, account, job);
+                partitions.put(p.toMap(), p);
+            }
+        }
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<Map<String, Object>, Map<String, Object>> stored = offsets.offsets(partitions.keySet());
+        long now = time.milliseconds();
+        for (Map.Entry<Map<String, Object>, JobPartition> e : partitions.entrySet()) {
+            JobOffset offset = JobOffset.fromMap(stored == null ? null : stored.get(e.getKey()));
+            if (offset.closed()) {
+                continue;
+            }
+            JobState s = new JobState(e.getValue(), offset);
+            s.dueAtMs = now;
+            queue.add(s);
+            open.put(s.name(), s);
+        }
+    }
+
+    public List<SourceRecord> poll() {
+        long started = time.milliseconds();
+        long deadline = started + MAX_POLL_MS;
+        long idleDeadline = started + MAX_IDLE_WAIT_MS;
+        List<SourceRecord> batch = new ArrayList<>();
+        try {
+            while (!stopping) {
+                long now = time.milliseconds();
+                boolean discoveryDue = discovery != null && discovery.dueAtMs <= now && current == null;
+                JobState job = discoveryDue ? null : nextDue(now);
+                if (!discoveryDue && job == null) {
+                    if (!batch.isEmpty() || now >= idleDeadline) {
+                        break;
+                    }
+                    waitUntil(Math.min(idleDeadline, nextWakeUp()));
+                    continue;
+                }
+                ApiCall call = null;
+                ApiOutcome outcome = null;
+                if (job != null) {
+                    call = reader.nextCall(job, now);
+                    // other due jobs' calls go out before this one is waited for
+                    callAhead(now);
+                    outcome = pipeline.take(job.name(), call);
+                }
+                if (outcome == null) {
+                    long wait = budget.tryAcquire(now);
+                    if (wait > 0) {
+                        if (job != null) {
+                            current = job.passStarted ? job : null;
+                            if (current == null) {
+                                queue.add(job);
+                            }
+                        }
+                        if (!batch.isEmpty() || now + wait >= idleDeadline) {
+                            if (batch.isEmpty()) {
+                                waitUntil(idleDeadline);
+                            }
+                            break;
+                        }
+                        waitUntil(now + wait);
+                        continue;
+                    }
+                }
+                long throttledBefore = stats.throttled.get();
+                if (discoveryDue) {
+                    addListed(discovery.step(now));
+                } else {
+                    if (outcome == null) {
+                        outcome = reader.call(call);
+                    }
+                    JobReader.Result result = reader.apply(job, call, outcome);
+                    batch.addAll(result.records());
+                    boolean passInProgress = job.passStarted;
+                    if (result.boundary()) {
+                        commitTransaction(job, result.records());
+                    }
+                    if (job.offset.closed()) {
+                        current = null;
+                        open.remove(job.name());
+                    } else if (passInProgress && job.dueAtMs <= time.milliseconds()) {
+                        current = job;
+                    } else {
+                        current = null;
+                        queue.add(job);
+                    }
+                }
+                if (stats.throttled.get() > throttledBefore) {
+                    budget.onThrottled();
+                } else {
+                    budget.onSuccess();
+                }
+                if (batch.size() >= MAX_BATCH || time.milliseconds() >= deadline) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+        openJobsSnapshot = queue.size() + (current == null ? 0 : 1);
+        knownSnapshot = known.size();
+        oldestDueAtSnapshot = queue.isEmpty() ? Long.MAX_VALUE : queue.first().dueAtMs;
+        return batch.isEmpty() ? null : batch;
+    }
+
+    /**
+     * Starts the opening calls of the due jobs at the head of the queue, as many as the pipeline has room for and
+     * the rate budget allows now. Never waits.
+     */
+    private void callAhead(long now) {
+        if (!pipeline.hasRoom()) {
+            return;
+        }
+        // the jobs before the cursor had their calls started already; from the head again once it has been taken
+        Iterable<JobState> candidates = aheadCursor == null ? queue : queue.tailSet(aheadCursor, false);
+        for (JobState s : candidates) {
+            if (s.dueAtMs > now || !pipeline.hasRoom()) {
+                return;
+            }
+            if (pipeline.holds(s.name())) {
+                continue;
+            }
+            List<ApiCall> calls = reader.openingCalls(s, now);
+            int granted = 0;
+            while (granted < calls.size() && budget.tryAcquire(now) == 0) {
+                granted++;
+            }
+            if (granted == 0) {
+                return;
+            }
+            pipeline.start(s.name(), calls.subList(0, granted));
+            aheadCursor = s;
+        }
+    }
+
+    private long nextWakeUp() {
+        long next = Long.MAX_VALUE;
+        if (!queue.isEmpty()) {
+            next = queue.first().dueAtMs;
+        }
+        if (discovery != null) {
+            next = Math.min(next, discovery.dueAtMs);
+        }
+        return next;
+    }
+
+    private JobState nextDue(long now) {
+        if (current != null) {
+            JobState c = current;
+            current = null;
+            return c;
+        }
+        if (queue.isEmpty() || queue.first().dueAtMs > now) {
+            return null;
+        }
+        JobState next = queue.pollFirst();
+        if (next == aheadCursor) {
+            aheadCursor = null;
+        }
+        return next;
+    }
+
+    private void commitTransaction(JobState job, List<SourceRecord> records) {
+        if (transactions == null || !job.uncommittedRecords) {
+            return;
+        }
+        if (records.isEmpty()) {
+            transactions.commitTransaction();
+        } else {
+            transactions.commitTransaction(records.get(records.size() - 1));
+        }
+        job.uncommittedRecords = false;
+    }
+
+    private void waitUntil(long untilMs) {
+        if (untilMs - time.milliseconds() <= 0) {
+            return;
+        }
+        synchronized (wakeUp) {
+            try {
+                time.waitObject(wakeUp, () -> stopping || time.milliseconds() >= untilMs, untilMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+            }
+        }
+    }
+
+    public void stop() {
+        stopping = true;
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+        log.info("stopping; {}", stats);
+        pipeline.close();
+        api.close();
+    }
+
+    /** Jobs still scheduled (not closed), as of the last poll. */
+    public int openJobs() {
+        return openJobsSnapshot;
+    }
+
+    /** Jobs this task owns, closed ones included. */
+    public int knownJobs() {
+        return knownSnapshot;
+    }
+
+    /** How long the job that has waited longest past its due time has waited, in ms; 0 when none is late. */
+    public long oldestDueLagMs() {
+        long due = oldestDueAtSnapshot;
+        return due == Long.MAX_VALUE ? 0 : Math.max(0, time.milliseconds() - due);
+    }
+}

@@ -1,0 +1,340 @@
+package dev.benchlake.pass;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.benchlake.api.ApiErrorKind;
+import dev.benchlake.api.ApiException;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.api.JobStatuses;
+import dev.benchlake.api.RecommenderApi;
+import dev.benchlake.api.StepObservation;
+import dev.benchlake.metrics.TaskStats;
+import dev.benchlake.offset.JobOffset;
+import dev.benchlake.record.RecordSchemas;
+import dev.benchlake.record.StepIdentity;
+import dev.benchlake.record.StepRecords;
+import dev.benchlake.retry.Backoff;
+import dev.benchlake.retry.ErrorPolicy;
+
+/**
+ * Reads jobs one API call at a time: {@link #nextCall} says which call a job needs, {@link #call} makes it (on any
+ * thread), {@link #apply} takes the answer in. A pass over a job is: describe the job, then list its steps page by
+ * page.
+ * Each step whose content changed becomes a record whose offset says where the pass stands and which step
+ * contents were emitted, so a restart resumes mid-pass and never emits a content twice.
+ */
+public final class JobReader {
+
+    private static final Logger log = LoggerFactory.getLogger(JobReader.class);
+
+    /** Empty pages in a row after which the token is taken as not making progress. */
+    public static final int MAX_CONSECUTIVE_EMPTY_PAGES = 50;
+    /** Restarts of one pass after which the job waits for the next poll interval. */
+    public static final int MAX_PASS_RESTARTS = 3;
+    public static final String CLOSE_COMPLETE = "COMPLETE";
+    public static final String CLOSE_NOT_FOUND = "NOT_FOUND";
+
+    private final RecommenderApi api;
+    private final ReaderSettings settings;
+    private final Time time;
+    private final Backoff backoff;
+    private final TaskStats stats;
+
+    public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats) {
+        this.api = api;
+        this.settings = settings;
+        this.time = time;
+        // a job retries at least once a poll interval (and never waits less than a second between tries)
+        this.backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())), random);
+        this.stats = stats;
+    }
+
+    /** What one call produced: records, and whether a pass ended or was interrupted (a transaction boundary). */
+    public record Result(List<SourceRecord> records, boolean boundary) {
+        static final Result NOTHING = new Result(List.of(), false);
+    }
+
+    /** Makes the one API call that is next for this job, applies its answer, and schedules the job's next call. */
+    public Result step(JobState s) {
+        ApiCall call = nextCall(s, time.milliseconds());
+        return apply(s, call, call(call));
+    }
+
+    /** The call this job needs next. Changes nothing. */
+    public ApiCall nextCall(JobState s, long now) {
+        if (!s.passStarted) {
+            // a listed job needs a describe only for its input configuration, and only once
+            if (s.listed == null || !s.described && settings.describeListedJobs()) {
+                return ApiCall.describe(s.name());
+            }
+            return ApiCall.listSteps(s.name(), startToken(s, now));
+        }
+        return ApiCall.listSteps(s.name(), s.offset.nextToken());
+    }
+
+    /**
+     * The calls a job that is due would make if they all succeed, as far as they can be known before the first
+     * answer: its next call and, after a describe, the first page of the pass it starts.
+     */
+    public List<ApiCall> openingCalls(JobState s, long now) {
+        ApiCall next = nextCall(s, now);
+        if (next.kind() == ApiCall.Kind.DESCRIBE) {
+            return List.of(next, ApiCall.listSteps(s.name(), startToken(s, now)));
+        }
+        return List.of(next);
+    }
+
+    /** Makes one call. Safe from any thread: it touches only the API and the atomic counters. */
+    public ApiOutcome call(ApiCall call) {
+        stats.apiCalls.incrementAndGet();
+        try {
+            if (call.kind() == ApiCall.Kind.DESCRIBE) {
+                stats.describeCalls.incrementAndGet();
+                return ApiOutcome.described(api.describeJob(call.jobName()));
+            }
+            stats.listStepsCalls.incrementAndGet();
+            return ApiOutcome.page(api.listSteps(call.jobName(), settings.statusFilter(), settings.pageSize(),
+                    call.token()));
+        } catch (ApiException e) {
+            return ApiOutcome.failed(e);
+        }
+    }
+
+    /**
+     * Applies the answer to {@code call}, which must be {@link #nextCall} of the job as it stands, and schedules the
+     * job's next call.
+     */
+    public Result apply(JobState s, ApiCall call, ApiOutcome outcome) {
+        long now = time.milliseconds();
+        if (call.kind() == ApiCall.Kind.DESCRIBE) {
+            return outcome.failed() ? failed(s, outcome.error(), now) : described(s, outcome.job(), now);
+        }
+        String token = call.token();
+        if (!s.passStarted) {
+            // discovery keeps the job's summary fresh; the input configuration was described once (or not wanted)
+            beginPass(s, token);
+            s.job = s.listed.withInputConfig(s.inputConfig);
+        }
+        if (outcome.failed()) {
+            return failed(s, outcome.error(), now);
+        }
+        RecommenderApi.StepPage page = outcome.page();
+        s.consecutiveFailures = 0;
+        s.passPages++;
+        stats.pages.incrementAndGet();
+        if (token != null) {
+            s.passTokens.add(token);
+        }
+        Instant observedAt = Instant.ofEpochMilli(now);
+        List<Pending> out = new ArrayList<>();
+        for (StepObservation step : page.steps()) {
+            if (!StepIdentity.identifiable(step)) {
+                s.passUnidentified++;
+                s.passAllTerminal = false;
+                stats.unidentifiedSteps.incrementAndGet();
+                continue;
+            }
+            if (!JobStatuses.isTerminal(step.status())) {
+                s.passAllTerminal = false;
+            }
+            String id = StepIdentity.stepId(step);
+            String hash = StepIdentity.contentHash(step);
+            if (s.offset.alreadyEmitted(id, hash)) {
+                continue;
+            }
+            Struct value = StepRecords.stepValue(step, id, hash, s.job, settings.context(), observedAt);
+            s.offset = s.offset.withStep(id, hash);
+            out.add(new Pending(settings.topic(), RecordSchemas.STEP_KEY, StepRecords.stepKey(s.name(), id),
+                    RecordSchemas.STEP, value, s.offset, now));
+            stats.stepRecords.incrementAndGet();
+        }
+        s.consecutiveEmptyPages = page.steps().isEmpty() ? s.consecutiveEmptyPages + 1 : 0;
+        String next = page.nextToken();
+        log.debug("job {}: page {} with {} steps, {} changed, more={}", s.name(), s.passPages, page.steps().size(),
+                out.size(), next != null);
+        boolean boundary = false;
+        if (next != null && (next.equals(token) || s.passTokens.contains(next))) {
+            restartPass(s, now, "the API returned a NextToken it had already returned in this pass");
+            boundary = true;
+        } else if (next != null && s.consecutiveEmptyPages >= MAX_CONSECUTIVE_EMPTY_PAGES) {
+            restartPass(s, now, s.consecutiveEmptyPages + " empty pages in a row");
+            boundary = true;
+        } else if (next != null) {
+            s.offset = s.offset.withNextToken(next, now);
+            s.dueAtMs = now;
+        } else {
+            s.offset = s.offset.withNextToken(null, 0L);
+            endPass(s, now, out);
+            boundary = true;
+        }
+        if (!out.isEmpty()) {
+            s.uncommittedRecords = true;
+        }
+        return new Result(toRecords(s, out), boundary);
+    }
+
+    /** The job was described, which starts a pass; its steps are listed from the next call on. */
+    private Result described(JobState s, JobObservation job, long now) {
+        s.job = job;
+        s.described = true;
+        s.inputConfig = job.inputConfig();
+        s.consecutiveFailures = 0;
+        if (s.notFoundLogged) {
+            log.info("job {} exists now; reading it", s.name());
+            s.notFoundLogged = false;
+        }
+        beginPass(s, startToken(s, now));
+        s.dueAtMs = now;
+        return Result.NOTHING;
+    }
+
+    /** Where a pass starts: the stored NextToken when it is fresh enough, else page 1 (null). */
+    private String startToken(JobState s, long now) {
+        String token = s.offset.nextToken();
+        boolean fresh = token != null && now - s.offset.tokenIssuedAtMs() <= settings.tokenMaxAge().toMillis();
+        return fresh ? token : null;
+    }
+
+    /** Starts a pass from {@code token}, as {@link #startToken} chose it; a stored token not chosen is dropped. */
+    private void beginPass(JobState s, String token) {
+        if (token == null && s.offset.nextToken() != null) {
+            log.info("job {}: stored NextToken is older than {} ms; reading the job again from page 1",
+                    s.name(), settings.tokenMaxAge().toMillis());
+            stats.tokenRestarts.incrementAndGet();
+            s.offset = s.offset.withNextToken(null, 0L);
+        }
+        s.startPass(token != null);
+    }
+
+    private void endPass(JobState s, long now, List<Pending> out) {
+        boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal
+                && s.job != null && JobStatuses.isTerminal(s.job.status());
+        long grace = settings.terminalGrace().toMillis();
+        if (!closeable) {
+            s.closeableSinceMs = 0;
+        } else if (grace > 0 && (s.closeableSinceMs == 0 || now - s.closeableSinceMs < grace)) {
+            // read once more after the grace period before closing: the API may report last metrics late
+            if (s.closeableSinceMs == 0) {
+                s.closeableSinceMs = now;
+            }
+            closeable = false;
+        }
+        String reason = closeable ? CLOSE_COMPLETE : null;
+        String jobHash = StepRecords.jobContentHash(s.job, closeable, reason);
+        if (!jobHash.equals(s.offset.jobHash())) {
+            s.offset = s.offset.withJobHash(jobHash).withClosed(closeable);
+            out.add(jobRecord(s, closeable, reason, jobHash, now));
+        }
+        s.endPass();
+        if (closeable) {
+            log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
+                    s.name(), s.job.status(), s.offset.stepsEmitted());
+            stats.jobsClosed.incrementAndGet();
+        } else {
+            s.dueAtMs = s.closeableSinceMs > 0 ? s.closeableSinceMs + grace : now + settings.pollInterval().toMillis();
+            if (s.passUnidentified > 0) {
+                log.debug("job {}: {} steps name no endpoint yet and were not emitted", s.name(), s.passUnidentified);
+            }
+        }
+    }
+
+    private Pending jobRecord(JobState s, boolean closed, String reason, String hash, long now) {
+        stats.jobRecords.incrementAndGet();
+        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.offset.stepsEmitted(), hash,
+                settings.context(), Instant.ofEpochMilli(now));
+        return new Pending(settings.jobsTopic(), RecordSchemas.JOB_KEY, StepRecords.jobKey(s.name()),
+                RecordSchemas.JOB, value, s.offset, now);
+    }
+
+    private void restartPass(JobState s, long now, String why) {
+        stats.tokenRestarts.incrementAndGet();
+        s.offset = s.offset.withNextToken(null, 0L);
+        s.passRestarts++;
+        if (s.passRestarts > MAX_PASS_RESTARTS) {
+            log.warn("job {}: {}; pass restarted {} times, trying again in {} ms", s.name(), why, s.passRestarts - 1,
+                    settings.pollInterval().toMillis());
+            s.endPass();
+            s.dueAtMs = now + settings.pollInterval().toMillis();
+        } else {
+            log.info("job {}: {}; reading the job again from page 1 (emitted steps are not emitted twice)", s.name(), why);
+            s.startPass(false);
+            s.dueAtMs = now;
+        }
+    }
+
+    private Result failed(JobState s, ApiException e, long now) {
+        switch (ErrorPolicy.reactionTo(e.kind())) {
+            case FAIL_TASK -> throw new ConnectException("Benchlake cannot read job " + s.name() + ": " + e.getMessage(), e);
+            case RESTART_PASS -> {
+                restartPass(s, now, "the API rejected the NextToken (" + e.getMessage() + ")");
+                return new Result(List.of(), true);
+            }
+            case NOT_FOUND -> {
+                return notFound(s, now);
+            }
+            case BACK_OFF -> stats.countRetried(e.kind());
+            default -> throw new IllegalStateException("unhandled " + e.kind());
+        }
+        s.consecutiveFailures++;
+        long waitMs = backoff.delayMs(s.consecutiveFailures);
+        if (e.kind() == ApiErrorKind.JOB_ERROR) {
+            log.warn("job {}: {}; trying again in {} ms, other jobs go on", s.name(), e.getMessage(), waitMs);
+        } else {
+            log.debug("job {}: {} ({}); backing off {} ms", s.name(), e.kind(), e.getMessage(), waitMs);
+        }
+        s.dueAtMs = now + waitMs;
+        return new Result(List.of(), s.uncommittedRecords);
+    }
+
+    private Result notFound(JobState s, long now) {
+        boolean seenBefore = s.job != null || s.offset.jobHash() != null;
+        if (!seenBefore) {
+            if (!s.notFoundLogged) {
+                log.warn("job {} does not exist in {}; other jobs go on, and this one is checked again every {} ms",
+                        s.name(), settings.context().region(), settings.pollInterval().toMillis());
+                s.notFoundLogged = true;
+                stats.jobsNotFound.incrementAndGet();
+            }
+            s.endPass();
+            s.dueAtMs = now + settings.pollInterval().toMillis();
+            return Result.NOTHING;
+        }
+        log.info("job {} no longer exists: closed after {} steps", s.name(), s.offset.stepsEmitted());
+        stats.jobsNotFound.incrementAndGet();
+        stats.jobsClosed.incrementAndGet();
+        String hash = StepRecords.jobContentHash(s.job, true, CLOSE_NOT_FOUND);
+        s.offset = s.offset.withNextToken(null, 0L).withJobHash(hash).withClosed(true);
+        s.endPass();
+        List<Pending> out = new ArrayList<>();
+        out.add(jobRecord(s, true, CLOSE_NOT_FOUND, hash, now));
+        s.uncommittedRecords = true;
+        return new Result(toRecords(s, out), true);
+    }
+
+    /** Builds the records; the last one of a call carries the job's offset as it stands after the call. */
+    private List<SourceRecord> toRecords(JobState s, List<Pending> pending) {
+        List<SourceRecord> records = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            JobOffset offset = i == pending.size() - 1 ? s.offset : p.offset();
+            records.add(new SourceRecord(s.partition.toMap(), offset.toMap(), p.topic(), null, p.keySchema(), p.key(),
+                    p.valueSchema(), p.value(), p.timestamp()));
+        }
+        return records;
+    }
+
+    private record Pending(String topic, org.apache.kafka.connect.data.Schema keySchema, Struct key,
+            org.apache.kafka.connect.data.Schema valueSchema, Struct value, JobOffset offset, long timestamp) {
+    }
+}

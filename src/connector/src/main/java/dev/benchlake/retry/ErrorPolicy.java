@@ -1,0 +1,34 @@
+package dev.benchlake.retry;
+
+import dev.benchlake.api.ApiErrorKind;
+
+/**
+ * What a failed call means for the job (or the listing) it was about: decided here, once, for every stage.
+ * {@code ApiErrorClassifier} says what kind of error the API returned; this says what Benchlake does about it.
+ */
+public final class ErrorPolicy {
+
+    /** The reaction to one failed call. */
+    public enum Reaction {
+        /** Retrying cannot help (credentials, IAM): fail the task with the message. */
+        FAIL_TASK,
+        /** The NextToken was rejected: start the pass (or listing) again at page 1. */
+        RESTART_PASS,
+        /** The job does not exist (any more): the caller decides between checking again and closing it. */
+        NOT_FOUND,
+        /** Throttling, a transient fault or a job-specific error: back off this job and try again. */
+        BACK_OFF
+    }
+
+    private ErrorPolicy() {
+    }
+
+    public static Reaction reactionTo(ApiErrorKind kind) {
+        return switch (kind) {
+            case AUTH -> Reaction.FAIL_TASK;
+            case TOKEN_REJECTED -> Reaction.RESTART_PASS;
+            case NOT_FOUND -> Reaction.NOT_FOUND;
+            case THROTTLED, TRANSIENT, JOB_ERROR -> Reaction.BACK_OFF;
+        };
+    }
+}

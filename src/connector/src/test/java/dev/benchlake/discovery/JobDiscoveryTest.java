@@ -1,0 +1,76 @@
+package dev.benchlake.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.benchlake.api.FakeRecommenderApi;
+import dev.benchlake.api.JobFilter;
+import dev.benchlake.api.JobObservation;
+import dev.benchlake.metrics.TaskStats;
+
+class JobDiscoveryTest {
+
+    private final FakeRecommenderApi api = new FakeRecommenderApi();
+    private final TaskStats stats = new TaskStats();
+
+    private static JobObservation job(String name, Instant modified) {
+        return new JobObservation(name, null, "Default", "IN_PROGRESS", null, null, modified, null, modified, "m", null, null);
+    }
+
+    private List<String> listing(JobDiscovery d, long now) {
+        List<String> found = new ArrayList<>();
+        do {
+            d.step(now).forEach(j -> found.add(j.jobName()));
+        } while (d.dueAtMs <= now);
+        return found;
+    }
+
+    @Test
+    void tasksFindDisjointShardsThatTogetherCoverEveryJob() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 250; i++) {
+            api.put(job("job-" + i, t.plusSeconds(i)), List.of());
+        }
+        Set<String> all = new HashSet<>();
+        int total = 0;
+        for (int shard = 0; shard < 3; shard++) {
+            JobDiscovery d = new JobDiscovery(api, JobFilter.NONE, shard, 3, Duration.ofMinutes(5), Duration.ofMinutes(10),
+                    new Random(1), stats);
+            List<String> mine = listing(d, 0);
+            int expected = shard;
+            assertThat(mine).isNotEmpty().allSatisfy(n -> assertThat(JobShard.of(n, 3)).isEqualTo(expected));
+            all.addAll(mine);
+            total += mine.size();
+        }
+        assertThat(all).hasSize(250);
+        assertThat(total).as("no job in two shards").isEqualTo(250);
+        assertThat(stats.discoveryPages.get()).as("three pages of 100 per task").isEqualTo(9);
+    }
+
+    @Test
+    void laterListingsAskOnlyForJobsModifiedSinceTheNewestSeenLessTheOverlap() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        api.put(job("a", t), List.of());
+        api.put(job("b", t.plusSeconds(3_600)), List.of());
+        JobDiscovery d = new JobDiscovery(api, JobFilter.NONE, 0, 1, Duration.ofSeconds(60), Duration.ofMinutes(10),
+                new Random(1), stats);
+        assertThat(listing(d, 0)).containsExactly("a", "b");
+        assertThat(d.dueAtMs).isEqualTo(60_000);
+
+        api.put(job("c", t.plusSeconds(7_200)), List.of());
+        // the listing starts 10 minutes before b, the newest seen: a is not asked for again, b is (the engine
+        // ignores jobs it knows), c is new
+        assertThat(listing(d, 60_000)).containsExactly("b", "c");
+        api.put(job("d", t.plusSeconds(7_200 - 300)), List.of());
+        assertThat(listing(d, 120_000)).as("a job reported late inside the overlap is still found").containsExactly("c", "d");
+    }
+}
