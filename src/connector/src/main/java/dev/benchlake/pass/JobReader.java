@@ -149,11 +149,11 @@ public final class JobReader {
                 s.passAllTerminal = false;
             }
             String id = StepIdentity.stepId(step);
-            String hash = StepIdentity.contentHash(step);
+            Struct value = StepRecords.stepValue(step, id, s.job, settings.context(), observedAt);
+            String hash = value.getString("content_hash");
             if (s.offset.alreadyEmitted(id, hash)) {
                 continue;
             }
-            Struct value = StepRecords.stepValue(step, id, hash, s.job, settings.context(), observedAt);
             s.offset = s.offset.withStep(id, hash);
             out.add(new Pending(settings.topic(), RecordSchemas.STEP_KEY, StepRecords.stepKey(s.name(), id),
                     RecordSchemas.STEP, value, s.offset, now));

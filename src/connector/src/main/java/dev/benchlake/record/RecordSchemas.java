@@ -3,6 +3,7 @@ package dev.benchlake.record;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Set;
 
 import org.apache.kafka.connect.data.Schema;
 
@@ -25,6 +26,13 @@ public final class RecordSchemas {
     public static final Schema STEP_KEY = AvroSchemas.toConnectSchema(STEP_KEY_AVRO);
     public static final Schema JOB = AvroSchemas.toConnectSchema(JOB_AVRO);
     public static final Schema JOB_KEY = AvroSchemas.toConnectSchema(JOB_KEY_AVRO);
+
+    /**
+     * Fields of a step row that do not make a new version of it: the hash itself, when Benchlake saw it, and the
+     * job's fields, which are as of the step's last change (the jobs topic has each job's current state).
+     */
+    public static final Set<String> STEP_UNVERSIONED = Set.of("content_hash", "observed_at", "job_arn", "job_type",
+            "job_status", "job_creation_time", "model_name", "model_package_version_arn");
 
     private RecordSchemas() {
     }

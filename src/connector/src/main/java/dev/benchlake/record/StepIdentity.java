@@ -47,28 +47,6 @@ public final class StepIdentity {
                 e.endpointName());
     }
 
-    /** Hash of everything the API reported for the step: a new value is a new observation. */
-    public static String contentHash(StepObservation step) {
-        StepObservation.Endpoint e = step.endpoint();
-        StepObservation.Model m = step.model();
-        StepObservation.Metrics x = step.metrics();
-        StepObservation.EndpointMetrics em = step.endpointMetrics();
-        return Hashes.of("content/1", step.jobName(), step.stepType(), step.status(), step.failureReason(),
-                e == null ? null : e.endpointName(), e == null ? null : e.variantName(),
-                e == null ? null : e.instanceType(), e == null ? null : e.initialInstanceCount(),
-                e == null ? null : e.serverlessMemorySizeMb(), e == null ? null : e.serverlessMaxConcurrency(),
-                e == null ? null : e.serverlessProvisionedConcurrency(),
-                m == null ? null : m.inferenceSpecificationName(), m == null ? null : m.compilationJobName(),
-                m == null ? null : canonicalEnvironment(m.environmentParameters()),
-                x == null ? null : x.costPerHour(), x == null ? null : x.costPerInference(),
-                x == null ? null : x.maxInvocations(), x == null ? null : x.modelLatency(),
-                x == null ? null : x.cpuUtilization(), x == null ? null : x.memoryUtilization(),
-                x == null ? null : x.modelSetupTime(),
-                em == null ? null : em.maxInvocations(), em == null ? null : em.modelLatency(),
-                step.invocationStartTime() == null ? null : step.invocationStartTime().toEpochMilli(),
-                step.invocationEndTime() == null ? null : step.invocationEndTime().toEpochMilli());
-    }
-
     /**
      * Environment parameters as a JSON object with sorted keys, {@code {"KEY":"value"}}; null when there are none.
      * A key given twice keeps its greatest value, so the result does not depend on the order the API used.

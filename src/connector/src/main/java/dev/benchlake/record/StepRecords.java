@@ -20,13 +20,14 @@ public final class StepRecords {
     }
 
     /**
-     * The value record of one step.
+     * The value record of one step, its {@code content_hash} derived from its other fields
+     * ({@link RecordSchemas#STEP_UNVERSIONED} apart).
      *
      * @param job the job as last described, or null when it is not known
      * @throws NanMetricException when a metric is NaN and the policy is {@link NanHandling#FAIL}
      */
-    public static Struct stepValue(StepObservation step, String stepId, String contentHash, JobObservation job,
-            RecordContext context, Instant observedAt) {
+    public static Struct stepValue(StepObservation step, String stepId, JobObservation job, RecordContext context,
+            Instant observedAt) {
         Struct s = new Struct(RecordSchemas.STEP)
                 .put("step_id", stepId)
                 .put("job_name", step.jobName())
@@ -35,7 +36,6 @@ public final class StepRecords {
                 .put("status", step.status())
                 .put("is_terminal", JobStatuses.isTerminal(step.status()))
                 .put("failure_reason", step.failureReason())
-                .put("content_hash", contentHash)
                 .put("observed_at", Date.from(observedAt));
         String account = job == null ? null : job.accountFromArn();
         s.put("aws_account_id", account != null ? account : context.configuredAccount());
@@ -83,7 +83,7 @@ public final class StepRecords {
                     .put("model_name", job.modelName())
                     .put("model_package_version_arn", job.modelPackageVersionArn());
         }
-        return s;
+        return s.put("content_hash", ContentHash.of(s, RecordSchemas.STEP_UNVERSIONED));
     }
 
     public static Struct jobKey(String jobName) {

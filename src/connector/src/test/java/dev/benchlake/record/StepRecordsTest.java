@@ -21,7 +21,7 @@ class StepRecordsTest {
     @Test
     void fullStepFlattensEveryFieldAsTheApiSentIt() {
         StepObservation step = TestSteps.completed("resnet-nightly-1", "ml.c5.xlarge", "ep-1");
-        Struct s = StepRecords.stepValue(step, "id-1", "hash-1", TestSteps.job("resnet-nightly-1", "COMPLETED"),
+        Struct s = StepRecords.stepValue(step, "id-1", TestSteps.job("resnet-nightly-1", "COMPLETED"),
                 CONTEXT, OBSERVED);
         s.validate();
 
@@ -35,7 +35,7 @@ class StepRecordsTest {
         assertThat(s.getString("status")).isEqualTo("COMPLETED");
         assertThat(s.getBoolean("is_terminal")).isTrue();
         assertThat(s.getString("failure_reason")).isNull();
-        assertThat(s.getString("content_hash")).isEqualTo("hash-1");
+        assertThat(s.getString("content_hash")).isEqualTo(ContentHash.of(s, RecordSchemas.STEP_UNVERSIONED)).hasSize(32);
         assertThat(s.get("observed_at")).isEqualTo(Date.from(OBSERVED));
         assertThat(s.getString("endpoint_name")).isEqualTo("ep-1");
         assertThat(s.getString("variant_name")).isEqualTo("AllTraffic");
@@ -68,7 +68,7 @@ class StepRecordsTest {
     void stepWithEveryOptionalFieldAbsentGivesNullsAndAValidStruct() {
         StepObservation bare = new StepObservation("job-a", "BENCHMARK", "PENDING", null,
                 new StepObservation.Endpoint("ep", "v", null, null, null, null, null), null, null, null, null, null);
-        Struct s = StepRecords.stepValue(bare, "id", "h", null, new RecordContext("eu-west-1", null, NanHandling.NULL),
+        Struct s = StepRecords.stepValue(bare, "id", null, new RecordContext("eu-west-1", null, NanHandling.NULL),
                 OBSERVED);
         s.validate();
         assertThat(s.getBoolean("is_terminal")).isFalse();
@@ -82,7 +82,7 @@ class StepRecordsTest {
 
     @Test
     void accountFallsBackToTheConfiguredOneWithoutAJobArn() {
-        Struct s = StepRecords.stepValue(TestSteps.completed("job-a", "ml.m5.large", "ep"), "id", "h", null, CONTEXT,
+        Struct s = StepRecords.stepValue(TestSteps.completed("job-a", "ml.m5.large", "ep"), "id", null, CONTEXT,
                 OBSERVED);
         assertThat(s.getString("aws_account_id")).isEqualTo("999988887777");
         assertThat(s.getString("job_arn")).isNull();
@@ -93,7 +93,7 @@ class StepRecordsTest {
         StepObservation step = new StepObservation("job-s", "BENCHMARK", "COMPLETED", null,
                 new StepObservation.Endpoint("ep-s", "AllTraffic", null, null, 2048, 20, 5), null,
                 new StepObservation.Metrics(null, 0.0000021f, 900, 120, null, null, 1500), null, null, null);
-        Struct s = StepRecords.stepValue(step, "id", "h", null, CONTEXT, OBSERVED);
+        Struct s = StepRecords.stepValue(step, "id", null, CONTEXT, OBSERVED);
         assertThat(s.getString("instance_type")).isNull();
         assertThat(s.getInt32("serverless_memory_size_mb")).isEqualTo(2048);
         assertThat(s.getInt32("serverless_max_concurrency")).isEqualTo(20);
@@ -109,17 +109,17 @@ class StepRecordsTest {
                 new StepObservation.Endpoint("ep", "v", "ml.g5.xlarge", 1, null, null, null), null,
                 new StepObservation.Metrics(Float.NaN, 0.5f, 10, 10, Float.NaN, 1f, null), null, null, null);
 
-        Struct asNull = StepRecords.stepValue(step, "id-n", "h", null,
+        Struct asNull = StepRecords.stepValue(step, "id-n", null,
                 new RecordContext("us-east-1", null, NanHandling.NULL), OBSERVED);
         assertThat(asNull.getFloat64("cost_per_hour")).isNull();
         assertThat(asNull.getFloat64("cpu_utilization")).isNull();
         assertThat(asNull.getFloat64("cost_per_inference")).isEqualTo(0.5);
 
-        Struct kept = StepRecords.stepValue(step, "id-n", "h", null,
+        Struct kept = StepRecords.stepValue(step, "id-n", null,
                 new RecordContext("us-east-1", null, NanHandling.KEEP), OBSERVED);
         assertThat(kept.getFloat64("cost_per_hour")).isNaN();
 
-        assertThatThrownBy(() -> StepRecords.stepValue(step, "id-n", "h", null,
+        assertThatThrownBy(() -> StepRecords.stepValue(step, "id-n", null,
                 new RecordContext("us-east-1", null, NanHandling.FAIL), OBSERVED))
                 .isInstanceOf(NanMetricException.class)
                 .hasMessageContaining("job job-n")

@@ -20,6 +20,7 @@ import dev.benchlake.record.RecordContext;
 import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
 import dev.benchlake.record.StepRecords;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * The baseline of {@link EndToEndBenchmark}: a trivial source that emits the records Benchlake emits for the same
@@ -110,11 +111,10 @@ public class ReplayStepsSourceConnector extends SourceConnector {
                 for (int i = j * 8; i < Math.min(steps, j * 8 + 8); i++) {
                     StepObservation s = step(i);
                     String id = StepIdentity.stepId(s);
-                    String hash = StepIdentity.contentHash(s);
-                    offset = offset.withStep(id, hash);
+                    Struct value = StepRecords.stepValue(s, id, job, context, Instant.now());
+                    offset = offset.withStep(id, value.getString("content_hash"));
                     records.add(new SourceRecord(partition, offset.toMap(), topic, null, RecordSchemas.STEP_KEY,
-                            StepRecords.stepKey(job.jobName(), id), RecordSchemas.STEP,
-                            StepRecords.stepValue(s, id, hash, job, context, Instant.now()), System.currentTimeMillis()));
+                            StepRecords.stepKey(job.jobName(), id), RecordSchemas.STEP, value, System.currentTimeMillis()));
                 }
                 String jobHash = StepRecords.jobContentHash(job, true, "COMPLETE");
                 offset = offset.withJobHash(jobHash).withClosed(true);
