@@ -175,90 +175,146 @@ public final class SourceEngine {
         }
     }
 
+    /**
+     * One batch: until it is full or about a second has passed, list jobs when discovery is due, else read the next
+     * due job one call further; returns early (null when empty) once nothing is due, so that Connect can stop the task.
+     */
     public List<SourceRecord> poll() {
         long started = time.milliseconds();
-        long deadline = started + MAX_POLL_MS;
-        long idleDeadline = started + MAX_IDLE_WAIT_MS;
-        List<SourceRecord> batch = new ArrayList<>();
+        Batch batch = new Batch(started + MAX_POLL_MS, started + MAX_IDLE_WAIT_MS);
         try {
-            while (!stopping) {
+            boolean more = true;
+            while (more && !stopping && !batch.full(time.milliseconds())) {
                 long now = time.milliseconds();
-                boolean discoveryDue = discovery != null && discovery.dueAtMs <= now && current == null;
-                JobState job = discoveryDue ? null : nextDue(now);
-                if (!discoveryDue && job == null) {
-                    if (!batch.isEmpty() || now >= idleDeadline) {
-                        break;
-                    }
-                    waitUntil(Math.min(idleDeadline, nextWakeUp()));
-                    continue;
-                }
-                ApiCall call = null;
-                ApiOutcome outcome = null;
-                if (job != null) {
-                    call = reader.nextCall(job, now);
-                    // other due jobs' calls go out before this one is waited for
-                    callAhead(now);
-                    outcome = pipeline.take(job.name(), call);
-                }
-                if (outcome == null) {
-                    long wait = budget.tryAcquire(now);
-                    if (wait > 0) {
-                        if (job != null) {
-                            current = job.passStarted ? job : null;
-                            if (current == null) {
-                                queue.add(job);
-                            }
-                        }
-                        if (!batch.isEmpty() || now + wait >= idleDeadline) {
-                            if (batch.isEmpty()) {
-                                waitUntil(idleDeadline);
-                            }
-                            break;
-                        }
-                        waitUntil(now + wait);
-                        continue;
-                    }
-                }
-                long throttledBefore = stats.throttled.get();
-                if (discoveryDue) {
-                    addListed(discovery.step(now));
+                if (discoveryDue(now)) {
+                    more = listJobs(now, batch);
                 } else {
-                    if (outcome == null) {
-                        outcome = reader.call(call);
-                    }
-                    JobReader.Result result = reader.apply(job, call, outcome);
-                    batch.addAll(result.records());
-                    boolean passInProgress = job.passStarted;
-                    if (result.boundary()) {
-                        commitTransaction(job, result.records());
-                    }
-                    if (job.offset.closed()) {
-                        current = null;
-                        open.remove(job.name());
-                    } else if (passInProgress && job.dueAtMs <= time.milliseconds()) {
-                        current = job;
-                    } else {
-                        current = null;
-                        queue.add(job);
-                    }
-                }
-                if (stats.throttled.get() > throttledBefore) {
-                    budget.onThrottled();
-                } else {
-                    budget.onSuccess();
-                }
-                if (batch.size() >= MAX_BATCH || time.milliseconds() >= deadline) {
-                    break;
+                    JobState job = nextDue(now);
+                    more = job != null ? readJob(job, now, batch) : idle(batch);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopping = true;
         }
+        snapshot();
+        return batch.records.isEmpty() ? null : batch.records;
+    }
+
+    /** The records of one poll and its two time limits: the whole poll, and the wait while nothing is due. */
+    private static final class Batch {
+        final List<SourceRecord> records = new ArrayList<>();
+        final long deadline;
+        final long idleDeadline;
+
+        Batch(long deadline, long idleDeadline) {
+            this.deadline = deadline;
+            this.idleDeadline = idleDeadline;
+        }
+
+        boolean full(long now) {
+            return records.size() >= MAX_BATCH || now >= deadline;
+        }
+    }
+
+    private boolean discoveryDue(long now) {
+        return discovery != null && discovery.dueAtMs <= now && current == null;
+    }
+
+    /** One page of the job listing; new jobs of this shard join the queue. */
+    private boolean listJobs(long now, Batch batch) {
+        long wait = budget.tryAcquire(now);
+        if (wait > 0) {
+            return waitForBudget(now + wait, batch);
+        }
+        long throttledBefore = stats.throttled.get();
+        addListed(discovery.step(now));
+        feedBudget(throttledBefore);
+        return true;
+    }
+
+    /**
+     * The job's next call: its answer made ahead when there is one, else made now if the rate budget allows; the
+     * answer applied, its records added, the pass's transaction committed when it ends, the job scheduled again.
+     */
+    private boolean readJob(JobState job, long now, Batch batch) throws InterruptedException {
+        ApiCall call = reader.nextCall(job, now);
+        // other due jobs' calls go out before this one is waited for
+        callAhead(now);
+        ApiOutcome outcome = pipeline.take(job.name(), call);
+        if (outcome == null) {
+            long wait = budget.tryAcquire(now);
+            if (wait > 0) {
+                putBack(job);
+                return waitForBudget(now + wait, batch);
+            }
+        }
+        long throttledBefore = stats.throttled.get();
+        JobReader.Result result = reader.apply(job, call, outcome != null ? outcome : reader.call(call));
+        batch.records.addAll(result.records());
+        if (result.boundary()) {
+            commitTransaction(job, result.records());
+        }
+        reschedule(job);
+        feedBudget(throttledBefore);
+        return true;
+    }
+
+    /** Waits for the next due job while the poll has nothing to return yet; false once it should return. */
+    private boolean idle(Batch batch) {
+        if (!batch.records.isEmpty() || time.milliseconds() >= batch.idleDeadline) {
+            return false;
+        }
+        waitUntil(Math.min(batch.idleDeadline, nextWakeUp()));
+        return true;
+    }
+
+    /** Waits for the rate budget if the poll has nothing to return and the wait ends before the idle limit. */
+    private boolean waitForBudget(long untilMs, Batch batch) {
+        if (!batch.records.isEmpty() || untilMs >= batch.idleDeadline) {
+            if (batch.records.isEmpty()) {
+                waitUntil(batch.idleDeadline);
+            }
+            return false;
+        }
+        waitUntil(untilMs);
+        return true;
+    }
+
+    /** A job whose call the budget did not allow: a pass in progress stays current, any other job goes back. */
+    private void putBack(JobState job) {
+        current = job.passStarted ? job : null;
+        if (current == null) {
+            queue.add(job);
+        }
+    }
+
+    /** After an answer: a closed job leaves, a pass that goes on stays current, any other job waits its turn. */
+    private void reschedule(JobState job) {
+        if (job.offset.closed()) {
+            current = null;
+            open.remove(job.name());
+        } else if (job.passStarted && job.dueAtMs <= time.milliseconds()) {
+            current = job;
+        } else {
+            current = null;
+            queue.add(job);
+        }
+    }
+
+    private void feedBudget(long throttledBefore) {
+        if (stats.throttled.get() > throttledBefore) {
+            budget.onThrottled();
+        } else {
+            budget.onSuccess();
+        }
+    }
+
+    /** What the metrics show, as of the end of this poll. */
+    private void snapshot() {
         openJobsSnapshot = queue.size() + (current == null ? 0 : 1);
         knownSnapshot = known.size();
         oldestDueAtSnapshot = queue.isEmpty() ? Long.MAX_VALUE : queue.first().dueAtMs;
-        return batch.isEmpty() ? null : batch;
     }
 
     /**
