@@ -10,8 +10,12 @@ public enum ApiErrorKind {
     TOKEN_REJECTED,
     /** The job does not exist (any more). */
     NOT_FOUND,
-    /** Credentials are missing, wrong or lack an IAM permission: fail the task, retrying cannot help. */
+    /** Credentials are wrong (unknown key, bad signature, expired token): fail the task, retrying cannot help. */
     AUTH,
+    /** IAM denies this call (policies are often scoped to some jobs' ARNs): affects the job it is about. */
+    ACCESS_DENIED,
+    /** Credentials could not be loaded (metadata or container endpoint blips): back off, fail if it lasts. */
+    CREDENTIALS_UNAVAILABLE,
     /** Anything else, for example an answer the SDK cannot parse: isolate the job, back off, try again later. */
     JOB_ERROR
 }

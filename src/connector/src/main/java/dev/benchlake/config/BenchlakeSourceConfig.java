@@ -21,6 +21,42 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
     public static final String GROUP_JOBS = "Jobs";
     public static final String GROUP_POLLING = "Polling";
     public static final String GROUP_OUTPUT = "Output";
+    public static final String GROUP_ERRORS = "Errors";
+
+    public static final String ACCESS_DENIED_RETRY_MS = "errors.access.denied.retry.ms";
+    private static final String ACCESS_DENIED_RETRY_MS_DOC = "How long a job whose calls IAM denies (a policy scoped "
+            + "by resource ARN) waits before it is tried again. Other jobs go on; the task fails only when the job "
+            + "listing is denied or every job of its shard is.";
+
+    public static final String CREDENTIALS_FAILURE_TIMEOUT_MS = "errors.credentials.failure.timeout.ms";
+    private static final String CREDENTIALS_FAILURE_TIMEOUT_MS_DOC = "How long credentials may fail to load (an "
+            + "instance metadata or container credentials endpoint restarting) before the task fails; until then "
+            + "calls back off and are retried.";
+
+    public static final String NOT_FOUND_CLOSE_ANSWERS = "errors.not.found.close.answers";
+    private static final String NOT_FOUND_CLOSE_ANSWERS_DOC = "AWS's control plane is eventually consistent: a job "
+            + "read before is closed as NOT_FOUND only after this many not-found answers in a row, spread over at "
+            + "least errors.not.found.close.after.ms.";
+
+    public static final String NOT_FOUND_CLOSE_AFTER_MS = "errors.not.found.close.after.ms";
+    private static final String NOT_FOUND_CLOSE_AFTER_MS_DOC = "The least time between the first and the last of the "
+            + "not-found answers that close a job read before.";
+
+    public static final String NOT_FOUND_RECHECK_MAX_MS = "errors.not.found.recheck.max.ms";
+    private static final String NOT_FOUND_RECHECK_MAX_MS_DOC = "A job that was never read successfully (named in "
+            + "job.names, or listed but not found yet) is checked again with exponential backoff from the poll "
+            + "interval up to this.";
+
+    public static final String TOKEN_MAX_FAILURES = "errors.token.max.failures";
+    private static final String TOKEN_MAX_FAILURES_DOC = "A NextToken whose page fails this many times in a row (other "
+            + "than throttling) restarts the pass at page 1; emitted steps are not emitted twice.";
+
+    public static final String OFFSET_MAX_BYTES = "offset.max.bytes";
+    private static final String OFFSET_MAX_BYTES_DOC = "The largest offset one job may have (the hashes of its emitted "
+            + "steps, 12 bytes each, and its NextToken). A job whose offset would grow past it stops with an error "
+            + "naming it, before the offset exceeds what the producer can write (max.request.size, 1 MiB by default). "
+            + "To read such a job, raise producer.override.max.request.size on the connector, the offsets topic's "
+            + "max.message.bytes and this together.";
 
     public static final String REGION = "aws.region";
     private static final String REGION_DOC = "AWS region of the SageMaker jobs, for example us-east-1.";
@@ -229,7 +265,24 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         JOBS_TOPIC_DOC, GROUP_OUTPUT, ++order, Width.MEDIUM, "Jobs topic")
                 .define(NAN_HANDLING, Type.STRING, NanHandling.NULL.configValue(),
                         ConfigDef.CaseInsensitiveValidString.in(NanHandling.configValues()), Importance.LOW,
-                        NAN_HANDLING_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "NaN handling");
+                        NAN_HANDLING_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "NaN handling")
+                .define(OFFSET_MAX_BYTES, Type.INT, 900_000, ConfigDef.Range.between(10_000, 100_000_000), Importance.LOW,
+                        OFFSET_MAX_BYTES_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "Offset max bytes");
+
+        order = 0;
+        def.define(ACCESS_DENIED_RETRY_MS, Type.LONG, 3_600_000L, ConfigDef.Range.between(1_000L, 604_800_000L),
+                        Importance.LOW, ACCESS_DENIED_RETRY_MS_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Access denied retry")
+                .define(CREDENTIALS_FAILURE_TIMEOUT_MS, Type.LONG, 300_000L, ConfigDef.Range.between(0L, 86_400_000L),
+                        Importance.LOW, CREDENTIALS_FAILURE_TIMEOUT_MS_DOC, GROUP_ERRORS, ++order, Width.SHORT,
+                        "Credentials failure timeout")
+                .define(NOT_FOUND_CLOSE_ANSWERS, Type.INT, 3, ConfigDef.Range.between(1, 100), Importance.LOW,
+                        NOT_FOUND_CLOSE_ANSWERS_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Not-found answers to close")
+                .define(NOT_FOUND_CLOSE_AFTER_MS, Type.LONG, 600_000L, ConfigDef.Range.between(0L, 604_800_000L),
+                        Importance.LOW, NOT_FOUND_CLOSE_AFTER_MS_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Not-found time to close")
+                .define(NOT_FOUND_RECHECK_MAX_MS, Type.LONG, 3_600_000L, ConfigDef.Range.between(100L, 604_800_000L),
+                        Importance.LOW, NOT_FOUND_RECHECK_MAX_MS_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Not-found recheck max")
+                .define(TOKEN_MAX_FAILURES, Type.INT, 3, ConfigDef.Range.between(1, 100), Importance.LOW,
+                        TOKEN_MAX_FAILURES_DOC, GROUP_ERRORS, ++order, Width.SHORT, "Token max failures");
         return def;
     }
 
@@ -331,6 +384,34 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public Duration pollInterval() {
         return Duration.ofMillis(getLong(POLL_INTERVAL_MS));
+    }
+
+    public Duration accessDeniedRetry() {
+        return Duration.ofMillis(getLong(ACCESS_DENIED_RETRY_MS));
+    }
+
+    public Duration credentialsFailureTimeout() {
+        return Duration.ofMillis(getLong(CREDENTIALS_FAILURE_TIMEOUT_MS));
+    }
+
+    public int notFoundCloseAnswers() {
+        return getInt(NOT_FOUND_CLOSE_ANSWERS);
+    }
+
+    public Duration notFoundCloseAfter() {
+        return Duration.ofMillis(getLong(NOT_FOUND_CLOSE_AFTER_MS));
+    }
+
+    public Duration notFoundRecheckMax() {
+        return Duration.ofMillis(getLong(NOT_FOUND_RECHECK_MAX_MS));
+    }
+
+    public int tokenMaxFailures() {
+        return getInt(TOKEN_MAX_FAILURES);
+    }
+
+    public int offsetMaxBytes() {
+        return getInt(OFFSET_MAX_BYTES);
     }
 
     public Duration tokenMaxAge() {

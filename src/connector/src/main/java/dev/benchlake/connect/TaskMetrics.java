@@ -138,6 +138,11 @@ final class TaskMetrics implements TaskMetricsMBean, AutoCloseable {
     }
 
     @Override
+    public long getJobsDenied() {
+        return stats.jobsDenied.get();
+    }
+
+    @Override
     public long getCallsDiscarded() {
         return stats.callsDiscarded.get();
     }

@@ -33,6 +33,9 @@ public interface TaskMetricsMBean {
 
     long getJobsNotFound();
 
+    /** Jobs whose calls IAM denies now; each is tried again after errors.access.denied.retry.ms. */
+    long getJobsDenied();
+
     /** Calls made ahead whose answers went unused because the job had moved on (then made again). */
     long getCallsDiscarded();
 

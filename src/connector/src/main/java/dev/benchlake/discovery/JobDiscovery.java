@@ -3,8 +3,10 @@ package dev.benchlake.discovery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -17,17 +19,27 @@ import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.metrics.TaskStats;
 import dev.benchlake.retry.Backoff;
+import dev.benchlake.retry.CredentialsWatch;
 import dev.benchlake.retry.ErrorPolicy;
 
 /**
- * Finds the jobs of one task's shard with ListInferenceRecommendationsJobs, one page per call. The first listing
- * covers the whole history (or what the filters allow); later ones ask only for jobs modified after the newest
+ * Finds the jobs of one task's shard with ListInferenceRecommendationsJobs, one page per call: {@link #nextCall} says
+ * which page, {@link #call} asks for it (on any thread), {@link #apply} takes the answer in. The first listing covers
+ * the whole history (or what the filters allow); later ones ask only for jobs modified after the newest
  * LastModifiedTime seen, less an overlap.
  */
 public final class JobDiscovery {
 
     private static final Logger log = LoggerFactory.getLogger(JobDiscovery.class);
     public static final int PAGE_SIZE = 100;
+
+    /** One page of a listing: the watermark of the listing and the token of the page (null for page 1). */
+    public record ListCall(Instant modifiedAfter, String token) {
+    }
+
+    /** The answer to a {@link ListCall}: a page, or the error. */
+    public record ListOutcome(RecommenderApi.JobPage page, ApiException error) {
+    }
 
     private final RecommenderApi api;
     private final JobFilter filter;
@@ -36,18 +48,27 @@ public final class JobDiscovery {
     private final Duration interval;
     private final Duration overlap;
     private final Backoff backoff;
+    private final CredentialsWatch credentials;
     private final TaskStats stats;
 
     private Instant watermark;
     private Instant newestSeen;
     private String token;
+    /** Every token of the listing in progress: a token seen again means the listing loops (A→B→A). */
+    private final Set<String> tokensThisListing = new HashSet<>();
     private boolean listing;
+    private boolean listedOnce;
     private int failures;
     private int pagesThisListing;
     public long dueAtMs;
 
     public JobDiscovery(RecommenderApi api, JobFilter filter, int shard, int shards, Duration interval, Duration overlap,
             Random random, TaskStats stats) {
+        this(api, filter, shard, shards, interval, overlap, random, stats, new CredentialsWatch(Duration.ofMinutes(5)));
+    }
+
+    public JobDiscovery(RecommenderApi api, JobFilter filter, int shard, int shards, Duration interval, Duration overlap,
+            Random random, TaskStats stats, CredentialsWatch credentials) {
         this.api = api;
         this.filter = filter;
         this.shard = shard;
@@ -55,24 +76,49 @@ public final class JobDiscovery {
         this.interval = interval;
         this.overlap = overlap;
         this.backoff = new Backoff(interval, random);
+        this.credentials = credentials;
         this.stats = stats;
     }
 
-    /** One ListInferenceRecommendationsJobs call; returns the jobs of this shard on that page. */
-    public List<JobObservation> step(long nowMs) {
+    /** Whether one whole listing has been read: until then the task cannot know all the jobs of its shard. */
+    public boolean listedOnce() {
+        return listedOnce;
+    }
+
+    /** The page the listing needs next. */
+    public ListCall nextCall() {
         if (!listing) {
             listing = true;
             token = null;
+            tokensThisListing.clear();
             pagesThisListing = 0;
         }
-        RecommenderApi.JobPage page;
+        return new ListCall(watermark, token);
+    }
+
+    /** Asks for one page. Safe from any thread: it touches only the API and the atomic counters. */
+    public ListOutcome call(ListCall call) {
+        stats.apiCalls.incrementAndGet();
+        stats.listJobsCalls.incrementAndGet();
         try {
-            stats.apiCalls.incrementAndGet();
-            stats.listJobsCalls.incrementAndGet();
-            page = api.listJobs(filter, watermark, PAGE_SIZE, token);
+            return new ListOutcome(api.listJobs(filter, call.modifiedAfter(), PAGE_SIZE, call.token()), null);
         } catch (ApiException e) {
-            return failed(e, nowMs);
+            return new ListOutcome(null, e);
         }
+    }
+
+    /** One listing call made here and now; returns the jobs of this shard on its page. */
+    public List<JobObservation> step(long nowMs) {
+        return apply(call(nextCall()), nowMs);
+    }
+
+    /** Takes in the answer to {@link #nextCall}; returns the jobs of this shard on that page. */
+    public List<JobObservation> apply(ListOutcome outcome, long nowMs) {
+        if (outcome.error() != null) {
+            return failed(outcome.error(), nowMs);
+        }
+        RecommenderApi.JobPage page = outcome.page();
+        credentials.succeeded();
         failures = 0;
         pagesThisListing++;
         stats.discoveryPages.incrementAndGet();
@@ -85,14 +131,20 @@ public final class JobDiscovery {
                 mine.add(job);
             }
         }
-        if (page.nextToken() != null && !page.nextToken().equals(token)) {
-            token = page.nextToken();
+        String next = page.nextToken();
+        if (token != null) {
+            tokensThisListing.add(token);
+        }
+        if (next != null && !next.equals(token) && !tokensThisListing.contains(next)) {
+            token = next;
             dueAtMs = nowMs;
         } else {
-            if (page.nextToken() != null) {
-                log.warn("job listing returned the NextToken it was given; listing again at the next interval");
+            if (next != null) {
+                log.warn("job listing returned a NextToken it had returned before in this listing ({} pages); "
+                        + "listing again at the next interval", pagesThisListing);
             }
             listing = false;
+            listedOnce = true;
             if (newestSeen != null) {
                 watermark = newestSeen.minus(overlap);
             }
@@ -104,12 +156,17 @@ public final class JobDiscovery {
 
     private List<JobObservation> failed(ApiException e, long nowMs) {
         switch (ErrorPolicy.reactionTo(e.kind())) {
-            case FAIL_TASK -> throw new ConnectException("Benchlake cannot list jobs: " + e.getMessage(), e);
+            // the listing is the task's whole view of its shard: without it, nothing can be read
+            case FAIL_TASK, DENIED -> throw new ConnectException("Benchlake cannot list jobs: " + e.getMessage(), e);
             case RESTART_PASS -> {
                 stats.tokenRestarts.incrementAndGet();
                 listing = false;
                 dueAtMs = nowMs;
                 return List.of();
+            }
+            case CREDENTIALS -> {
+                credentials.failed(nowMs, e);
+                stats.transientErrors.incrementAndGet();
             }
             // a listing has no job to be missing: not found is a fault like any other here
             default -> stats.countRetried(e.kind() == ApiErrorKind.NOT_FOUND ? ApiErrorKind.TRANSIENT : e.kind());

@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.apache.kafka.common.utils.Time;
@@ -21,16 +22,18 @@ import dev.benchlake.pass.ApiCall;
 import dev.benchlake.pass.ApiOutcome;
 
 /**
- * Makes the calls that open the next due jobs' passes on a few threads while the poll thread works (and while
- * Connect sends what the last poll returned), so that the calls of different jobs overlap instead of queueing behind
- * each other.
+ * Makes every API call of the task on its own threads, never on the poll thread, so that a call that hangs (up to the
+ * SDK's own timeout) never keeps {@code poll()} from returning: the poll thread waits for an answer only until its
+ * deadline, and takes it up at the next poll. It also makes the calls that open the next due jobs' passes ahead,
+ * while the poll thread works (and while Connect sends what the last poll returned), so that the calls of different
+ * jobs overlap instead of queueing behind each other.
  *
  * <p>It only ever makes calls the poll thread is about to make, and it decides nothing: the poll thread still
  * chooses every call, applies every answer in its own order and owns all job state. When the poll thread comes to
- * a job, it asks for the answer to the exact call it would make ({@link #take}); an answer fetched ahead for a
- * different call (the job's state moved on meanwhile) or fetched too long ago is thrown away and the call is made
- * again. So the records, offsets and transaction boundaries are those of one call at a time; only the waiting
- * overlaps.
+ * a job, it asks for the answer to the exact call it would make ({@link #holds}, {@link #await}); an answer fetched
+ * ahead for a different call (the job's state moved on meanwhile) or answered too long ago is thrown away and the
+ * call is made again. So the records, offsets and transaction boundaries are those of one call at a time; only the
+ * waiting overlaps.
  *
  * <p>All methods but {@link #close()} are called by the poll thread only.
  */
@@ -38,8 +41,10 @@ final class CallPipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CallPipeline.class);
 
-    /** An answer fetched ahead is used only this soon after its calls were asked for; older ones are made again. */
+    /** An answer fetched ahead is used only this soon after it arrived; older ones are made again. */
     static final long MAX_AGE_MS = 10_000;
+    /** How often a wait for an answer looks whether the task is stopping. */
+    private static final long WAIT_SLICE_MS = 50;
 
     private final Function<ApiCall, ApiOutcome> caller;
     private final int depth;
@@ -51,21 +56,19 @@ final class CallPipeline implements AutoCloseable {
 
     /**
      * @param caller makes one call; must be safe to use from several threads
-     * @param threads how many calls may be under way at once; 0 turns the pipeline off
-     * @param depth how many jobs may hold calls made (or waiting to be made) ahead, at least {@code threads}
+     * @param threads how many calls may be under way at once, at least 1
+     * @param depth how many jobs may hold calls made (or waiting to be made) ahead, at least {@code threads - 1}
      */
     CallPipeline(Function<ApiCall, ApiOutcome> caller, int threads, int depth, String threadName, Time time,
             TaskStats stats) {
-        if (threads < 0 || depth < threads) {
-            throw new IllegalArgumentException("need 0 <= threads <= depth, was threads=" + threads + ", depth=" + depth);
+        if (threads < 1 || depth < threads - 1) {
+            throw new IllegalArgumentException("need 1 <= threads <= depth + 1, was threads=" + threads + ", depth=" + depth);
         }
         this.caller = caller;
-        this.depth = threads == 0 ? 0 : depth;
+        this.depth = depth;
         this.time = time;
         this.stats = stats;
-        if (threads == 0) {
-            this.executor = null;
-        } else {
+        {
             AtomicInteger n = new AtomicInteger();
             this.executor = new ThreadPoolExecutor(threads, threads, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                     r -> {
@@ -76,14 +79,20 @@ final class CallPipeline implements AutoCloseable {
         }
     }
 
-    /** Whether another job's calls may be started now. */
+    /** Whether another job's calls may be started ahead now. */
     boolean hasRoom() {
-        return executor != null && !closed && byJob.size() < depth;
+        return !closed && byJob.size() < depth;
     }
 
     /** Whether calls for this job were made ahead and not yet taken. */
     boolean holds(String job) {
         return byJob.containsKey(job);
+    }
+
+    /** Whether the next call held for this job has been answered. */
+    boolean answered(String job) {
+        Ahead ahead = byJob.get(job);
+        return ahead != null && ahead.nextAnswered();
     }
 
     /** Jobs with calls made ahead and not yet taken. */
@@ -99,6 +108,18 @@ final class CallPipeline implements AutoCloseable {
         if (calls.isEmpty() || !hasRoom() || byJob.containsKey(job)) {
             throw new IllegalStateException("cannot start calls for job " + job);
         }
+        submit(job, calls);
+    }
+
+    /** Makes this call, which the poll thread needs now: it may exceed the depth of calls made ahead by one. */
+    void startNow(String job, ApiCall call) {
+        if (closed || byJob.containsKey(job)) {
+            throw new IllegalStateException("cannot start " + call + " for job " + job);
+        }
+        submit(job, List.of(call));
+    }
+
+    private void submit(String job, List<ApiCall> calls) {
         Ahead ahead = new Ahead(calls, time.milliseconds());
         try {
             executor.execute(ahead);
@@ -111,17 +132,37 @@ final class CallPipeline implements AutoCloseable {
     }
 
     /**
-     * The answer to this call if it was made ahead, waiting for it if it is still on its way; null if it was not
-     * made ahead (or was, but for another call or too long ago), in which case the caller makes it.
+     * Whether this exact call is under way or answered for the job, recently enough to use. Anything else held for
+     * the job (another call, or an answer too old) is thrown away, and false tells the caller to make the call.
      */
-    ApiOutcome take(String job, ApiCall call) throws InterruptedException {
+    boolean holds(String job, ApiCall call) {
         Ahead ahead = byJob.get(job);
         if (ahead == null) {
-            return null;
+            return false;
         }
-        if (!call.equals(ahead.next()) || time.milliseconds() - ahead.startedAtMs > MAX_AGE_MS) {
+        if (!call.equals(ahead.next()) || ahead.answeredLongAgo(time.milliseconds())) {
             discard(job, ahead, call);
-            return null;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The answer to this call, which {@link #holds} said is under way, waiting for it until {@code untilMs} at most
+     * (less when {@code stopping} turns true); null when it has not come by then: the call goes on, and a later wait
+     * takes its answer.
+     */
+    ApiOutcome await(String job, ApiCall call, long untilMs, BooleanSupplier stopping) throws InterruptedException {
+        Ahead ahead = byJob.get(job);
+        if (ahead == null || !call.equals(ahead.next())) {
+            throw new IllegalStateException("no call " + call + " under way for job " + job);
+        }
+        while (!ahead.nextAnswered()) {
+            long left = untilMs - time.milliseconds();
+            if (left <= 0 || stopping.getAsBoolean()) {
+                return null;
+            }
+            ahead.awaitNext(Math.min(left, WAIT_SLICE_MS));
         }
         ApiOutcome outcome = ahead.takeNext();
         if (outcome == null) {
@@ -134,6 +175,11 @@ final class CallPipeline implements AutoCloseable {
             byJob.remove(job);
         }
         return outcome;
+    }
+
+    /** The answer to this call if it is under way or answered (waiting for it as long as it takes), else null. */
+    ApiOutcome take(String job, ApiCall call) throws InterruptedException {
+        return holds(job, call) ? await(job, call, Long.MAX_VALUE, () -> false) : null;
     }
 
     private void discard(String job, Ahead ahead, ApiCall wanted) {
@@ -154,8 +200,9 @@ final class CallPipeline implements AutoCloseable {
             ((Ahead) never).abandon();
         }
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("calls made ahead did not finish within 5 s of stopping");
+            // calls under way are interrupted; the SDK gives up on an interrupted call promptly
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                log.warn("API calls under way did not finish within 2 s of stopping");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,6 +214,8 @@ final class CallPipeline implements AutoCloseable {
 
         private final List<ApiCall> calls;
         private final List<CompletableFuture<ApiOutcome>> answers;
+        /** When each answer arrived, in ms of the task's clock; 0 before. */
+        private final long[] answeredAtMs;
         private final long startedAtMs;
         private volatile boolean cancelled;
         /** The next call the poll thread has not taken; poll thread only. */
@@ -178,6 +227,7 @@ final class CallPipeline implements AutoCloseable {
             for (int i = 0; i < calls.size(); i++) {
                 answers.add(new CompletableFuture<>());
             }
+            this.answeredAtMs = new long[calls.size()];
             this.startedAtMs = startedAtMs;
         }
 
@@ -187,6 +237,7 @@ final class CallPipeline implements AutoCloseable {
             try {
                 for (; i < calls.size() && !cancelled && !closed; i++) {
                     ApiOutcome outcome = caller.apply(calls.get(i));
+                    answeredAtMs[i] = time.milliseconds();
                     answers.get(i).complete(outcome);
                     if (outcome.failed()) {
                         i++;
@@ -213,6 +264,23 @@ final class CallPipeline implements AutoCloseable {
 
         boolean done() {
             return taken >= calls.size();
+        }
+
+        boolean nextAnswered() {
+            return answers.get(taken).isDone();
+        }
+
+        /** Whether the next answer arrived so long ago that the job's state may have moved on since. */
+        boolean answeredLongAgo(long nowMs) {
+            return nextAnswered() && answeredAtMs[taken] > 0 && nowMs - answeredAtMs[taken] > MAX_AGE_MS;
+        }
+
+        void awaitNext(long ms) throws InterruptedException {
+            try {
+                answers.get(taken).get(ms, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // seen by takeNext, or not answered yet
+            }
         }
 
         ApiOutcome takeNext() throws InterruptedException {

@@ -32,6 +32,14 @@ import dev.benchlake.pass.JobReader;
 import dev.benchlake.pass.JobState;
 import dev.benchlake.pass.ReaderSettings;
 import dev.benchlake.retry.RateBudget;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.connect.errors.ConnectException;
+import dev.benchlake.retry.CredentialsWatch;
 
 /**
  * The task's loop: a queue of jobs by due time, job discovery, a rate budget, bounded poll time. Answers are
@@ -78,6 +86,10 @@ public final class SourceEngine {
     /** The last job whose calls were started ahead; the next ones to start are after it in the queue. */
     private JobState aheadCursor;
     private volatile boolean stopping;
+    /** Listing calls run here, off the poll thread; the one under way and the page it asks for. */
+    private final ExecutorService listingThread;
+    private Future<JobDiscovery.ListOutcome> listing;
+    private JobDiscovery.ListCall listingCall;
     // read by the JMX thread; written by the poll thread at the end of each poll
     private volatile int openJobsSnapshot;
     private volatile int knownSnapshot;
@@ -96,17 +108,24 @@ public final class SourceEngine {
         this.offsets = offsets;
         this.transactions = transactions;
         this.stats = stats;
-        this.reader = new JobReader(api, ReaderSettings.from(config), time, random, stats);
+        ReaderSettings settings = ReaderSettings.from(config);
+        CredentialsWatch credentials = new CredentialsWatch(settings.errors().credentialsFailureTimeout());
+        this.reader = new JobReader(api, settings, time, random, stats, credentials);
         double rate = config.maxRequestsPerSecond() / shards;
         this.budget = new RateBudget(rate, time.milliseconds());
-        // the poll thread makes one call itself; the pipeline's threads make the others
-        int threads = config.maxConcurrentRequests() - 1;
-        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads, rate),
+        // one call the poll thread waits for, the others made ahead; all of them on the pipeline's threads
+        int threads = config.maxConcurrentRequests();
+        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads - 1, rate),
                 "benchlake-task-" + shard + "-api", time, stats);
         this.discovery = config.discoveryEnabled()
                 ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
-                        config.discoveryOverlap(), random, stats)
+                        config.discoveryOverlap(), random, stats, credentials)
                 : null;
+        this.listingThread = discovery == null ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "benchlake-task-" + shard + "-listing");
+            t.setDaemon(true);
+            return t;
+        });
         if (discovery != null) {
             discovery.dueAtMs = time.milliseconds();
         }
@@ -195,7 +214,10 @@ public final class SourceEngine {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stopping = true;
+            if (!stopping) {
+                // not a stop: a task that swallowed it would show RUNNING and read nothing
+                throw new ConnectException("Benchlake's task thread was interrupted while polling; restart the task", e);
+            }
         }
         snapshot();
         return batch.records.isEmpty() ? null : batch.records;
@@ -218,19 +240,53 @@ public final class SourceEngine {
     }
 
     private boolean discoveryDue(long now) {
-        return discovery != null && discovery.dueAtMs <= now && current == null;
+        return discovery != null && current == null && (listing != null || discovery.dueAtMs <= now);
     }
 
-    /** One page of the job listing; new jobs of this shard join the queue. */
-    private boolean listJobs(long now, Batch batch) {
-        long wait = budget.tryAcquire(now);
-        if (wait > 0) {
-            return waitForBudget(now + wait, batch);
+    /**
+     * One page of the job listing, asked for on the listing thread and waited for until the poll's deadline; new jobs
+     * of this shard join the queue.
+     */
+    private boolean listJobs(long now, Batch batch) throws InterruptedException {
+        if (listing == null) {
+            long wait = budget.tryAcquire(now);
+            if (wait > 0) {
+                return waitForBudget(now + wait, batch);
+            }
+            JobDiscovery.ListCall call = discovery.nextCall();
+            listingCall = call;
+            listing = listingThread.submit(() -> discovery.call(call));
+        }
+        JobDiscovery.ListOutcome outcome = awaitListing(batch.deadline);
+        if (outcome == null) {
+            return false;
         }
         long throttledBefore = stats.throttled.get();
-        addListed(discovery.step(now));
+        addListed(discovery.apply(outcome, time.milliseconds()));
         feedBudget(throttledBefore);
         return true;
+    }
+
+    private JobDiscovery.ListOutcome awaitListing(long untilMs) throws InterruptedException {
+        while (!listing.isDone()) {
+            long left = untilMs - time.milliseconds();
+            if (left <= 0 || stopping) {
+                return null;
+            }
+            try {
+                listing.get(Math.min(left, 50), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // not answered yet, or seen below
+            }
+        }
+        Future<JobDiscovery.ListOutcome> done = listing;
+        listing = null;
+        listingCall = null;
+        try {
+            return done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new ConnectException(e.getCause());
+        }
     }
 
     /**
@@ -241,27 +297,50 @@ public final class SourceEngine {
         ApiCall call = reader.nextCall(job, now);
         // other due jobs' calls go out before this one is waited for
         callAhead(now);
-        ApiOutcome outcome = pipeline.take(job.name(), call);
-        if (outcome == null) {
+        if (!pipeline.holds(job.name(), call)) {
             long wait = budget.tryAcquire(now);
             if (wait > 0) {
                 putBack(job);
                 return waitForBudget(now + wait, batch);
             }
+            pipeline.startNow(job.name(), call);
+        }
+        ApiOutcome outcome = pipeline.await(job.name(), call, batch.deadline, () -> stopping);
+        if (outcome == null) {
+            // not answered by the poll's deadline: the call goes on, and the next poll takes its answer up
+            current = job;
+            return false;
         }
         long throttledBefore = stats.throttled.get();
-        JobReader.Result result = reader.apply(job, call, outcome != null ? outcome : reader.call(call));
+        JobReader.Result result = reader.apply(job, call, outcome);
         batch.records.addAll(result.records());
         if (result.boundary()) {
             commitTransaction(job, result.records());
         }
         reschedule(job);
         feedBudget(throttledBefore);
+        failIfEveryJobIsDenied();
         return true;
     }
 
+    /**
+     * One denied job waits while the others go on; but when IAM denies every job this task owns (once the listing has
+     * shown them all), nothing can be read, and the task fails with the reason instead of idling as RUNNING.
+     */
+    private void failIfEveryJobIsDenied() {
+        long denied = stats.jobsDenied.get();
+        if (denied == 0 || denied < open.size() || discovery != null && !discovery.listedOnce()) {
+            return;
+        }
+        String example = open.values().stream().filter(s -> s.readError != null).map(s -> s.name() + ": " + s.readError)
+                .findFirst().orElse("");
+        throw new ConnectException("IAM denies every one of this task's " + open.size() + " jobs; grant "
+                + "sagemaker:DescribeInferenceRecommendationsJob and sagemaker:ListInferenceRecommendationsJobSteps on "
+                + "them. For example, job " + example);
+    }
+
     /** Waits for the next due job while the poll has nothing to return yet; false once it should return. */
-    private boolean idle(Batch batch) {
+    private boolean idle(Batch batch) throws InterruptedException {
         if (!batch.records.isEmpty() || time.milliseconds() >= batch.idleDeadline) {
             return false;
         }
@@ -270,7 +349,7 @@ public final class SourceEngine {
     }
 
     /** Waits for the rate budget if the poll has nothing to return and the wait ends before the idle limit. */
-    private boolean waitForBudget(long untilMs, Batch batch) {
+    private boolean waitForBudget(long untilMs, Batch batch) throws InterruptedException {
         if (!batch.records.isEmpty() || untilMs >= batch.idleDeadline) {
             if (batch.records.isEmpty()) {
                 waitUntil(batch.idleDeadline);
@@ -386,17 +465,12 @@ public final class SourceEngine {
         job.uncommittedRecords = false;
     }
 
-    private void waitUntil(long untilMs) {
+    private void waitUntil(long untilMs) throws InterruptedException {
         if (untilMs - time.milliseconds() <= 0) {
             return;
         }
         synchronized (wakeUp) {
-            try {
-                time.waitObject(wakeUp, () -> stopping || time.milliseconds() >= untilMs, untilMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
-            }
+            time.waitObject(wakeUp, () -> stopping || time.milliseconds() >= untilMs, untilMs);
         }
     }
 
@@ -407,6 +481,9 @@ public final class SourceEngine {
         }
         log.info("stopping; {}", stats);
         pipeline.close();
+        if (listingThread != null) {
+            listingThread.shutdownNow();
+        }
         api.close();
     }
 

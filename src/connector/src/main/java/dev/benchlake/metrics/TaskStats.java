@@ -20,6 +20,8 @@ public final class TaskStats {
     public final AtomicLong unidentifiedSteps = new AtomicLong();
     public final AtomicLong jobsClosed = new AtomicLong();
     public final AtomicLong jobsNotFound = new AtomicLong();
+    /** Jobs whose calls IAM denies now (each waits errors.access.denied.retry.ms before it is tried again). */
+    public final AtomicLong jobsDenied = new AtomicLong();
     /** Calls made ahead whose answers were not used, because the job's state had moved on; made again. */
     public final AtomicLong callsDiscarded = new AtomicLong();
 
@@ -39,7 +41,7 @@ public final class TaskStats {
                 + ", jobErrors=" + jobErrors + ", tokenRestarts=" + tokenRestarts + ", pages=" + pages
                 + ", discoveryPages=" + discoveryPages
                 + ", stepRecords=" + stepRecords + ", jobRecords=" + jobRecords + ", unidentifiedSteps="
-                + unidentifiedSteps + ", jobsClosed=" + jobsClosed + ", jobsNotFound=" + jobsNotFound
+                + unidentifiedSteps + ", jobsClosed=" + jobsClosed + ", jobsNotFound=" + jobsNotFound + ", jobsDenied=" + jobsDenied
                 + ", callsDiscarded=" + callsDiscarded;
     }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.apache.kafka.common.utils.Time;
@@ -25,6 +26,7 @@ import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
 import dev.benchlake.record.StepRecords;
 import dev.benchlake.retry.Backoff;
+import dev.benchlake.retry.CredentialsWatch;
 import dev.benchlake.retry.ErrorPolicy;
 
 /**
@@ -49,14 +51,26 @@ public final class JobReader {
     private final ReaderSettings settings;
     private final Time time;
     private final Backoff backoff;
+    /** Rechecks of a job never read yet: from the poll interval up to errors.not.found.recheck.max.ms. */
+    private final Backoff notFoundRecheck;
+    private final CredentialsWatch credentials;
     private final TaskStats stats;
 
     public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats) {
+        this(api, settings, time, random, stats, new CredentialsWatch(settings.errors().credentialsFailureTimeout()));
+    }
+
+    /** A reader that shares the task's watch over credential failures with the task's other stages. */
+    public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats,
+            CredentialsWatch credentials) {
         this.api = api;
         this.settings = settings;
         this.time = time;
         // a job retries at least once a poll interval (and never waits less than a second between tries)
         this.backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())), random);
+        this.notFoundRecheck = new Backoff(settings.pollInterval().multipliedBy(2), settings.errors().notFoundRecheckMax(),
+                random);
+        this.credentials = credentials;
         this.stats = stats;
     }
 
@@ -117,6 +131,9 @@ public final class JobReader {
      */
     public Result apply(JobState s, ApiCall call, ApiOutcome outcome) {
         long now = time.milliseconds();
+        if (s.stopped) {
+            return Result.NOTHING;
+        }
         if (call.kind() == ApiCall.Kind.DESCRIBE) {
             return outcome.failed() ? failed(s, outcome.error(), now) : described(s, outcome.job(), now);
         }
@@ -129,8 +146,10 @@ public final class JobReader {
         if (outcome.failed()) {
             return failed(s, outcome.error(), now);
         }
+        answered(s);
+        JobOffset before = s.offset;
         RecommenderApi.StepPage page = outcome.page();
-        s.consecutiveFailures = 0;
+        s.tokenFailures = 0;
         s.passPages++;
         stats.pages.incrementAndGet();
         if (token != null) {
@@ -139,25 +158,21 @@ public final class JobReader {
         Instant observedAt = Instant.ofEpochMilli(now);
         List<Pending> out = new ArrayList<>();
         for (StepObservation step : page.steps()) {
-            if (!StepIdentity.identifiable(step)) {
-                s.passUnidentified++;
-                s.passAllTerminal = false;
-                stats.unidentifiedSteps.incrementAndGet();
-                continue;
-            }
             if (!JobStatuses.isTerminal(step.status())) {
                 s.passAllTerminal = false;
             }
-            String id = StepIdentity.stepId(step);
-            Struct value = StepRecords.stepValue(step, id, s.job, settings.context(), observedAt);
-            String hash = value.getString("content_hash");
-            if (s.offset.alreadyEmitted(id, hash)) {
-                continue;
+            if (!StepIdentity.identifiable(step)) {
+                s.passUnidentified++;
+                stats.unidentifiedSteps.incrementAndGet();
+            } else if (!StepIdentity.namesEndpoint(step)) {
+                // counted over the whole pass: steps that cannot be told apart become one row that says how many
+                JobState.NoEndpointSteps same = s.passNoEndpoint.computeIfAbsent(StepIdentity.stepId(step),
+                        id -> new JobState.NoEndpointSteps());
+                same.step = step;
+                same.count++;
+            } else {
+                emitIfChanged(s, step, 1, observedAt, now, out);
             }
-            s.offset = s.offset.withStep(id, hash);
-            out.add(new Pending(settings.topic(), RecordSchemas.STEP_KEY, StepRecords.stepKey(s.name(), id),
-                    RecordSchemas.STEP, value, s.offset, now));
-            stats.stepRecords.incrementAndGet();
         }
         s.consecutiveEmptyPages = page.steps().isEmpty() ? s.consecutiveEmptyPages + 1 : 0;
         String next = page.nextToken();
@@ -175,25 +190,61 @@ public final class JobReader {
             s.dueAtMs = now;
         } else {
             s.offset = s.offset.withNextToken(null, 0L);
+            if (!s.passPartial) {
+                // counts are complete only after a pass from page 1
+                for (Map.Entry<String, JobState.NoEndpointSteps> e : s.passNoEndpoint.entrySet()) {
+                    emitIfChanged(s, e.getValue().step, e.getValue().count, observedAt, now, out);
+                }
+            }
             endPass(s, now, out);
             boundary = true;
+        }
+        if (s.offset.encodedSizeBytes() > settings.offsetMaxBytes()) {
+            return offsetTooLarge(s, now);
         }
         if (!out.isEmpty()) {
             s.uncommittedRecords = true;
         }
-        return new Result(toRecords(s, out), boundary);
+        return new Result(toRecords(s, out, before), boundary);
     }
 
-    /** The job was described, which starts a pass; its steps are listed from the next call on. */
-    private Result described(JobState s, JobObservation job, long now) {
-        s.job = job;
-        s.described = true;
-        s.inputConfig = job.inputConfig();
+    /** Adds the step's record when its content is new for this job. */
+    private void emitIfChanged(JobState s, StepObservation step, int identical, Instant observedAt, long now,
+            List<Pending> out) {
+        String id = StepIdentity.stepId(step);
+        Struct value = StepRecords.stepValue(step, id, identical, s.job, settings.context(), observedAt);
+        String hash = value.getString("content_hash");
+        if (s.offset.alreadyEmitted(id, hash)) {
+            return;
+        }
+        s.offset = s.offset.withStep(id, hash);
+        out.add(new Pending(settings.topic(), RecordSchemas.STEP_KEY, StepRecords.stepKey(s.name(), id),
+                RecordSchemas.STEP, value, now));
+        stats.stepRecords.incrementAndGet();
+    }
+
+    /** A call about the job was answered: whatever kept it from being read is over. */
+    private void answered(JobState s) {
+        credentials.succeeded();
         s.consecutiveFailures = 0;
+        s.notFoundAnswers = 0;
+        if (s.readError != null) {
+            log.info("job {} can be read again (was: {})", s.name(), s.readError);
+            s.readError = null;
+            stats.jobsDenied.decrementAndGet();
+        }
         if (s.notFoundLogged) {
             log.info("job {} exists now; reading it", s.name());
             s.notFoundLogged = false;
         }
+    }
+
+    /** The job was described, which starts a pass; its steps are listed from the next call on. */
+    private Result described(JobState s, JobObservation job, long now) {
+        answered(s);
+        s.job = job;
+        s.described = true;
+        s.inputConfig = job.inputConfig();
         beginPass(s, startToken(s, now));
         s.dueAtMs = now;
         return Result.NOTHING;
@@ -231,11 +282,7 @@ public final class JobReader {
             closeable = false;
         }
         String reason = closeable ? CLOSE_COMPLETE : null;
-        String jobHash = StepRecords.jobContentHash(s.job, closeable, reason);
-        if (!jobHash.equals(s.offset.jobHash())) {
-            s.offset = s.offset.withJobHash(jobHash).withClosed(closeable);
-            out.add(jobRecord(s, closeable, reason, jobHash, now));
-        }
+        emitJobIfChanged(s, closeable, reason, now, out);
         s.endPass();
         if (closeable) {
             log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
@@ -249,12 +296,21 @@ public final class JobReader {
         }
     }
 
+    /** Adds the job's record when what Benchlake knows of it changed (closed, its error, the API's fields). */
+    private void emitJobIfChanged(JobState s, boolean closed, String reason, long now, List<Pending> out) {
+        String jobHash = StepRecords.jobContentHash(s.job, closed, reason, s.readError);
+        if (!jobHash.equals(s.offset.jobHash())) {
+            s.offset = s.offset.withJobHash(jobHash).withClosed(closed);
+            out.add(jobRecord(s, closed, reason, jobHash, now));
+        }
+    }
+
     private Pending jobRecord(JobState s, boolean closed, String reason, String hash, long now) {
         stats.jobRecords.incrementAndGet();
-        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.offset.stepsEmitted(), hash,
+        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.readError, s.offset.stepsEmitted(), hash,
                 settings.context(), Instant.ofEpochMilli(now));
         return new Pending(settings.jobsTopic(), RecordSchemas.JOB_KEY, StepRecords.jobKey(s.name()),
-                RecordSchemas.JOB, value, s.offset, now);
+                RecordSchemas.JOB, value, now);
     }
 
     private void restartPass(JobState s, long now, String why) {
@@ -268,7 +324,9 @@ public final class JobReader {
             s.dueAtMs = now + settings.pollInterval().toMillis();
         } else {
             log.info("job {}: {}; reading the job again from page 1 (emitted steps are not emitted twice)", s.name(), why);
+            int restarts = s.passRestarts;
             s.startPass(false);
+            s.passRestarts = restarts;
             s.dueAtMs = now;
         }
     }
@@ -283,11 +341,30 @@ public final class JobReader {
             case NOT_FOUND -> {
                 return notFound(s, now);
             }
+            case DENIED -> {
+                return denied(s, e, now);
+            }
+            case CREDENTIALS -> {
+                credentials.failed(now, e);
+                stats.transientErrors.incrementAndGet();
+            }
             case BACK_OFF -> stats.countRetried(e.kind());
             default -> throw new IllegalStateException("unhandled " + e.kind());
         }
         s.consecutiveFailures++;
         long waitMs = backoff.delayMs(s.consecutiveFailures);
+        String token = s.passStarted ? s.offset.nextToken() : null;
+        if (token != null && e.kind() != ApiErrorKind.THROTTLED && ++s.tokenFailures >= settings.errors().tokenMaxFailures()) {
+            restartPass(s, now, "the page of the NextToken failed " + s.tokenFailures + " times in a row (" + e.getMessage() + ")");
+            s.dueAtMs = now + waitMs;
+            return new Result(List.of(), true);
+        }
+        if (token != null && now + waitMs - s.offset.tokenIssuedAtMs() > settings.tokenMaxAge().toMillis()) {
+            // the token would be older than pagination.token.max.age.ms when tried again
+            restartPass(s, now, "the NextToken would be older than " + settings.tokenMaxAge().toMillis() + " ms");
+            s.dueAtMs = now + waitMs;
+            return new Result(List.of(), true);
+        }
         if (e.kind() == ApiErrorKind.JOB_ERROR) {
             log.warn("job {}: {}; trying again in {} ms, other jobs go on", s.name(), e.getMessage(), waitMs);
         } else {
@@ -297,44 +374,121 @@ public final class JobReader {
         return new Result(List.of(), s.uncommittedRecords);
     }
 
+    /**
+     * IAM denies a call about this job (a policy scoped by resource ARN): the job alone waits, long; it is logged
+     * once, counted, and its record on the jobs topic says why. The task goes on with the other jobs.
+     */
+    private Result denied(JobState s, ApiException e, long now) {
+        long retryMs = settings.errors().accessDeniedRetry().toMillis();
+        List<Pending> out = new ArrayList<>();
+        if (s.readError == null) {
+            log.warn("job {}: access denied, other jobs go on; trying it again in {} ms: {}", s.name(), retryMs,
+                    e.getMessage());
+            stats.jobsDenied.incrementAndGet();
+        }
+        s.readError = "access denied: " + e.getMessage();
+        s.consecutiveFailures = 0;
+        emitJobIfChanged(s, false, null, now, out);
+        s.endPass();
+        s.dueAtMs = now + retryMs;
+        if (!out.isEmpty()) {
+            s.uncommittedRecords = true;
+        }
+        return new Result(toRecords(s, out, s.offset), true);
+    }
+
+    /** True while IAM denies calls about this job. */
+    public static boolean isDenied(JobState s) {
+        return s.readError != null && s.readError.startsWith("access denied");
+    }
+
+    /**
+     * The job answered not found. AWS's control plane is eventually consistent, so one answer is a signal: a job read
+     * before is closed only after several answers spread over time; one never read is checked again with backoff.
+     */
     private Result notFound(JobState s, long now) {
         boolean seenBefore = s.job != null || s.offset.jobHash() != null;
+        s.endPass();
         if (!seenBefore) {
+            s.notFoundAnswers++;
+            long waitMs = notFoundRecheck.delayMs(s.notFoundAnswers);
             if (!s.notFoundLogged) {
-                log.warn("job {} does not exist in {}; other jobs go on, and this one is checked again every {} ms",
-                        s.name(), settings.context().region(), settings.pollInterval().toMillis());
+                log.warn("job {} does not exist in {}; other jobs go on, and this one is checked again with backoff "
+                        + "(next in {} ms, at most every {} ms)", s.name(), settings.context().region(), waitMs,
+                        settings.errors().notFoundRecheckMax().toMillis());
                 s.notFoundLogged = true;
                 stats.jobsNotFound.incrementAndGet();
             }
-            s.endPass();
-            s.dueAtMs = now + settings.pollInterval().toMillis();
+            s.dueAtMs = now + waitMs;
             return Result.NOTHING;
         }
-        log.info("job {} no longer exists: closed after {} steps", s.name(), s.offset.stepsEmitted());
+        if (s.notFoundAnswers++ == 0) {
+            s.notFoundSinceMs = now;
+        }
+        int answers = settings.errors().notFoundCloseAnswers();
+        long span = settings.errors().notFoundCloseAfter().toMillis();
+        if (s.notFoundAnswers < answers || now - s.notFoundSinceMs < span) {
+            // spread the answers over the span: a job that vanished for a minute comes back before it closes
+            long waitMs = Math.max(Backoff.BASE_MS, span / Math.max(1, answers - 1));
+            log.info("job {} answered not found ({} of {} answers over {} ms before it closes); checking again in {} ms",
+                    s.name(), s.notFoundAnswers, answers, span, waitMs);
+            s.dueAtMs = now + waitMs;
+            return new Result(List.of(), s.uncommittedRecords);
+        }
+        log.info("job {} no longer exists ({} not-found answers over {} ms): closed after {} steps", s.name(),
+                s.notFoundAnswers, now - s.notFoundSinceMs, s.offset.stepsEmitted());
         stats.jobsNotFound.incrementAndGet();
         stats.jobsClosed.incrementAndGet();
-        String hash = StepRecords.jobContentHash(s.job, true, CLOSE_NOT_FOUND);
-        s.offset = s.offset.withNextToken(null, 0L).withJobHash(hash).withClosed(true);
-        s.endPass();
+        s.offset = s.offset.withNextToken(null, 0L);
         List<Pending> out = new ArrayList<>();
-        out.add(jobRecord(s, true, CLOSE_NOT_FOUND, hash, now));
+        emitJobIfChanged(s, true, CLOSE_NOT_FOUND, now, out);
+        if (!s.offset.closed()) {
+            s.offset = s.offset.withClosed(true);
+        }
         s.uncommittedRecords = true;
-        return new Result(toRecords(s, out), true);
+        return new Result(toRecords(s, out, s.offset), true);
     }
 
-    /** Builds the records; the last one of a call carries the job's offset as it stands after the call. */
-    private List<SourceRecord> toRecords(JobState s, List<Pending> pending) {
+    /**
+     * The job's offset would grow past offset.max.bytes: past the producer's request size, it could never be
+     * committed (under exactly-once the transaction would fail forever). The job stops here, with an error that
+     * names it; what was emitted before stays committed.
+     */
+    private Result offsetTooLarge(JobState s, long now) {
+        int size = s.offset.encodedSizeBytes();
+        s.readError = "offset of " + size + " bytes would exceed offset.max.bytes=" + settings.offsetMaxBytes()
+                + " after " + s.offset.stepsEmitted() + " steps: raise producer.override.max.request.size, the offsets "
+                + "topic's max.message.bytes and offset.max.bytes together to read this job";
+        log.error("job {} is not read any more: {}", s.name(), s.readError);
+        s.stopped = true;
+        s.endPass();
+        s.dueAtMs = Long.MAX_VALUE;
+        return new Result(List.of(), true);
+    }
+
+    /**
+     * Builds the records of one call. The last carries the job's offset after the call; the others the offset before
+     * it, so that whichever of them Connect commits last (without exactly-once, the last one acknowledged in order),
+     * a restart never skips a step that was not sent: it reads the page again instead. Two offset maps per call,
+     * not one per record, keep a pass over n steps O(n).
+     */
+    private List<SourceRecord> toRecords(JobState s, List<Pending> pending, JobOffset before) {
         List<SourceRecord> records = new ArrayList<>(pending.size());
+        if (pending.isEmpty()) {
+            return records;
+        }
+        Map<String, Object> partition = s.partition.toMap();
+        Map<String, Object> beforeMap = pending.size() > 1 ? before.toMap() : null;
         for (int i = 0; i < pending.size(); i++) {
             Pending p = pending.get(i);
-            JobOffset offset = i == pending.size() - 1 ? s.offset : p.offset();
-            records.add(new SourceRecord(s.partition.toMap(), offset.toMap(), p.topic(), null, p.keySchema(), p.key(),
-                    p.valueSchema(), p.value(), p.timestamp()));
+            Map<String, Object> offset = i == pending.size() - 1 ? s.offset.toMap() : beforeMap;
+            records.add(new SourceRecord(partition, offset, p.topic(), null, p.keySchema(), p.key(), p.valueSchema(),
+                    p.value(), p.timestamp()));
         }
         return records;
     }
 
     private record Pending(String topic, org.apache.kafka.connect.data.Schema keySchema, Struct key,
-            org.apache.kafka.connect.data.Schema valueSchema, Struct value, JobOffset offset, long timestamp) {
+            org.apache.kafka.connect.data.Schema valueSchema, Struct value, long timestamp) {
     }
 }

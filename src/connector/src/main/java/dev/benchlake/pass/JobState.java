@@ -1,6 +1,8 @@
 package dev.benchlake.pass;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 import dev.benchlake.api.JobObservation;
@@ -16,6 +18,15 @@ public final class JobState {
     public long dueAtMs;
     public int consecutiveFailures;
     public boolean notFoundLogged;
+    /** Not-found answers in a row (a job read before closes only after several, spread over time). */
+    public int notFoundAnswers;
+    public long notFoundSinceMs;
+    /** Why the job cannot be read now (access denied, offset too large); null while it reads normally. */
+    public String readError;
+    /** Failures in a row of the page of the current NextToken, other than throttling. */
+    public int tokenFailures;
+    /** The job's offset grew past offset.max.bytes: it is not read any more until the connector restarts. */
+    public boolean stopped;
     /** When the job was first found closeable; it closes after the grace period if it still is. 0: not yet. */
     public long closeableSinceMs;
 
@@ -36,6 +47,8 @@ public final class JobState {
     public int consecutiveEmptyPages;
     public int passRestarts;
     public final Set<String> passTokens = new HashSet<>();
+    /** Terminal steps without an endpoint seen in this pass, by id, with how many: emitted when the pass ends. */
+    public final Map<String, NoEndpointSteps> passNoEndpoint = new LinkedHashMap<>();
     /** Records emitted in this pass and not yet covered by a transaction commit request. */
     public boolean uncommittedRecords;
 
@@ -55,12 +68,22 @@ public final class JobState {
         passUnidentified = 0;
         passPages = 0;
         consecutiveEmptyPages = 0;
+        tokenFailures = 0;
         passTokens.clear();
+        passNoEndpoint.clear();
     }
 
     public void endPass() {
         passStarted = false;
         passRestarts = 0;
+        tokenFailures = 0;
         passTokens.clear();
+        passNoEndpoint.clear();
+    }
+
+    /** Steps of one job that name no endpoint and have equal inputs: the last one seen and how many there are. */
+    public static final class NoEndpointSteps {
+        public dev.benchlake.api.StepObservation step;
+        public int count;
     }
 }

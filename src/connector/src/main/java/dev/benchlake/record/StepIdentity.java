@@ -7,6 +7,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.benchlake.api.JobStatuses;
 import dev.benchlake.api.StepObservation;
 
 /**
@@ -24,27 +26,39 @@ public final class StepIdentity {
     }
 
     /**
-     * A step can be identified once it names its endpoint: before that, two pending steps of one job are
-     * indistinguishable, and an id given then could not be kept once the endpoint appears.
+     * A step can be identified once it names its endpoint, or once it is terminal without one (a benchmark that
+     * failed before its endpoint existed): a step still waiting for its endpoint is not, since an id given then could
+     * not be kept once the endpoint appears.
      */
     public static boolean identifiable(StepObservation step) {
+        return namesEndpoint(step) || JobStatuses.isTerminal(step.status());
+    }
+
+    /** Whether the step names its endpoint, which tells apart steps of one job with equal inputs. */
+    public static boolean namesEndpoint(StepObservation step) {
         return step.endpoint() != null && step.endpoint().endpointName() != null;
     }
 
-    /** The stable step id: the same step gets the same id whatever the order of pages or parameters. */
+    /**
+     * The stable step id: the same step gets the same id whatever the order of pages or parameters. A step without
+     * an endpoint is identified by what it has (its model configuration and inputs): two such steps of one job with
+     * equal inputs get one id, and one row that counts them.
+     */
     public static String stepId(StepObservation step) {
         if (!identifiable(step)) {
-            throw new IllegalArgumentException("step of job " + step.jobName() + " names no endpoint and cannot be identified");
+            throw new IllegalArgumentException("step of job " + step.jobName() + " names no endpoint and is not terminal: "
+                    + "it cannot be identified yet");
         }
         StepObservation.Endpoint e = step.endpoint();
         StepObservation.Model m = step.model();
         return Hashes.of("step/1", step.jobName(), step.stepType(),
-                e.instanceType(), e.initialInstanceCount(),
-                e.serverlessMemorySizeMb(), e.serverlessMaxConcurrency(), e.serverlessProvisionedConcurrency(),
+                e == null ? null : e.instanceType(), e == null ? null : e.initialInstanceCount(),
+                e == null ? null : e.serverlessMemorySizeMb(), e == null ? null : e.serverlessMaxConcurrency(),
+                e == null ? null : e.serverlessProvisionedConcurrency(),
                 m == null ? null : m.inferenceSpecificationName(),
                 m == null ? null : canonicalEnvironment(m.environmentParameters()),
                 m == null ? null : m.compilationJobName(),
-                e.endpointName());
+                e == null ? null : e.endpointName());
     }
 
     /**

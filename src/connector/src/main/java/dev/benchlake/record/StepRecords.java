@@ -28,6 +28,15 @@ public final class StepRecords {
      */
     public static Struct stepValue(StepObservation step, String stepId, JobObservation job, RecordContext context,
             Instant observedAt) {
+        return stepValue(step, stepId, 1, job, context, observedAt);
+    }
+
+    /**
+     * The value record of {@code identicalSteps} steps of one job that cannot be told apart (benchmarks that failed
+     * before their endpoint existed, with equal inputs): one row that says how many there were.
+     */
+    public static Struct stepValue(StepObservation step, String stepId, int identicalSteps, JobObservation job,
+            RecordContext context, Instant observedAt) {
         Struct s = new Struct(RecordSchemas.STEP)
                 .put("step_id", stepId)
                 .put("job_name", step.jobName())
@@ -36,7 +45,8 @@ public final class StepRecords {
                 .put("status", step.status())
                 .put("is_terminal", JobStatuses.isTerminal(step.status()))
                 .put("failure_reason", step.failureReason())
-                .put("observed_at", Date.from(observedAt));
+                .put("observed_at", Date.from(observedAt))
+                .put("identical_steps", identicalSteps);
         String account = job == null ? null : job.accountFromArn();
         s.put("aws_account_id", account != null ? account : context.configuredAccount());
         StepObservation.Endpoint e = step.endpoint();
@@ -90,8 +100,11 @@ public final class StepRecords {
         return new Struct(RecordSchemas.JOB_KEY).put("job_name", jobName);
     }
 
-    /** Hash of what the API reported for a job plus Benchlake's closed state. */
-    public static String jobContentHash(JobObservation job, boolean closed, String closeReason) {
+    /** Hash of what the API reported for a job plus Benchlake's closed state and why it cannot read the job. */
+    public static String jobContentHash(JobObservation job, boolean closed, String closeReason, String readError) {
+        if (readError != null) {
+            return Hashes.of("job/2", job == null ? null : jobContentHash(job, closed, closeReason, null), readError);
+        }
         if (job == null) {
             return Hashes.of("job/1", null, closed, closeReason);
         }
@@ -109,9 +122,10 @@ public final class StepRecords {
      * @param job the job as described, or null when the API no longer knows it
      */
     public static Struct jobValue(String jobName, JobObservation job, boolean closed, String closeReason,
-            int stepsEmitted, String contentHash, RecordContext context, Instant observedAt) {
+            String readError, int stepsEmitted, String contentHash, RecordContext context, Instant observedAt) {
         Struct s = new Struct(RecordSchemas.JOB)
                 .put("job_name", jobName)
+                .put("read_error", readError)
                 .put("aws_region", context.region())
                 .put("closed", closed)
                 .put("close_reason", closeReason)

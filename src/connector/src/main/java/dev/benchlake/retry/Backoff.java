@@ -10,17 +10,25 @@ import java.util.Random;
 public final class Backoff {
     public static final long BASE_MS = 200;
 
+    private final long baseMs;
     private final long capMs;
     private final Random random;
 
     public Backoff(Duration cap, Random random) {
+        this(Duration.ofMillis(BASE_MS), cap, random);
+    }
+
+    /** A backoff whose first bound is {@code base} instead of {@link #BASE_MS}. */
+    public Backoff(Duration base, Duration cap, Random random) {
+        this.baseMs = Math.max(1, base.toMillis());
         this.capMs = cap.toMillis();
         this.random = random;
     }
 
     /** The wait before retrying after {@code failures} failures in a row (at least 1). */
     public long delayMs(int failures) {
-        long bound = Math.min(capMs, BASE_MS << Math.min(Math.max(failures, 1) - 1, 16));
+        int doublings = Math.min(Math.max(failures, 1) - 1, 62 - (63 - Long.numberOfLeadingZeros(baseMs)));
+        long bound = Math.min(capMs, baseMs << Math.max(0, doublings));
         return bound / 2 + (long) (random.nextDouble() * (bound / 2.0));
     }
 }

@@ -16,6 +16,10 @@ public final class ErrorPolicy {
         RESTART_PASS,
         /** The job does not exist (any more): the caller decides between checking again and closing it. */
         NOT_FOUND,
+        /** IAM denies calls about this job: it alone waits long; the listing denied fails the task. */
+        DENIED,
+        /** Credentials cannot be loaded now: back off like a transient fault, fail the task if it lasts. */
+        CREDENTIALS,
         /** Throttling, a transient fault or a job-specific error: back off this job and try again. */
         BACK_OFF
     }
@@ -28,6 +32,8 @@ public final class ErrorPolicy {
             case AUTH -> Reaction.FAIL_TASK;
             case TOKEN_REJECTED -> Reaction.RESTART_PASS;
             case NOT_FOUND -> Reaction.NOT_FOUND;
+            case ACCESS_DENIED -> Reaction.DENIED;
+            case CREDENTIALS_UNAVAILABLE -> Reaction.CREDENTIALS;
             case THROTTLED, TRANSIENT, JOB_ERROR -> Reaction.BACK_OFF;
         };
     }

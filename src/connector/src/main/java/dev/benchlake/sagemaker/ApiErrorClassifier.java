@@ -16,9 +16,11 @@ import dev.benchlake.api.ApiException;
 public final class ApiErrorClassifier {
 
     /** Error codes that mean the credentials or the IAM policy are wrong: retrying cannot help. */
-    static final Set<String> AUTH_CODES = Set.of("AccessDeniedException", "AccessDenied", "UnrecognizedClientException",
-            "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException",
-            "MissingAuthenticationToken", "IncompleteSignature", "NotAuthorized");
+    static final Set<String> AUTH_CODES = Set.of("UnrecognizedClientException", "InvalidClientTokenId",
+            "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "MissingAuthenticationToken",
+            "IncompleteSignature");
+    /** Error codes of an IAM policy that does not allow the call (on this resource, maybe only on this one). */
+    static final Set<String> DENIED_CODES = Set.of("AccessDeniedException", "AccessDenied", "NotAuthorized");
 
     private ApiErrorClassifier() {
     }
@@ -45,6 +47,9 @@ public final class ApiErrorClassifier {
             if ("ResourceNotFound".equals(code)) {
                 return ApiErrorKind.NOT_FOUND;
             }
+            if (code != null && DENIED_CODES.contains(code) || code == null && service.statusCode() == 403) {
+                return ApiErrorKind.ACCESS_DENIED;
+            }
             if (code != null && AUTH_CODES.contains(code) || service.statusCode() == 401 || service.statusCode() == 403) {
                 return ApiErrorKind.AUTH;
             }
@@ -60,7 +65,7 @@ public final class ApiErrorClassifier {
             return ApiErrorKind.TRANSIENT;
         }
         if (e instanceof SdkClientException && isCredentialsProblem(e)) {
-            return ApiErrorKind.AUTH;
+            return ApiErrorKind.CREDENTIALS_UNAVAILABLE;
         }
         return e.retryable() || causedByIo(e) ? ApiErrorKind.TRANSIENT : ApiErrorKind.JOB_ERROR;
     }
@@ -88,7 +93,7 @@ public final class ApiErrorClassifier {
         } else {
             base = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        if (kind == ApiErrorKind.AUTH) {
+        if (kind == ApiErrorKind.AUTH || kind == ApiErrorKind.ACCESS_DENIED) {
             return base + ". The credentials need IAM permission sagemaker:" + operation
                     + " (Benchlake needs sagemaker:ListInferenceRecommendationsJobSteps, "
                     + "sagemaker:DescribeInferenceRecommendationsJob and sagemaker:ListInferenceRecommendationsJobs)";

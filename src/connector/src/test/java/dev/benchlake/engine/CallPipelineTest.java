@@ -2,6 +2,7 @@ package dev.benchlake.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -87,6 +88,8 @@ class CallPipelineTest {
         CallPipeline p = pipeline(1, CallPipelineTest::answer);
         ApiCall page1 = ApiCall.listSteps(JOB, null);
         p.start(JOB, List.of(page1));
+        // the age counts from the answer: one still under way is never too old
+        await().until(() -> p.answered(JOB));
         time.sleep(CallPipeline.MAX_AGE_MS + 1);
 
         assertThat(p.take(JOB, page1)).isNull();
@@ -130,10 +133,9 @@ class CallPipelineTest {
         assertThat(p.take("c", ApiCall.describe("c")).job().jobName()).isEqualTo("c");
         assertThat(made).containsExactly(ApiCall.describe("a"), ApiCall.describe("b"), ApiCall.describe("c"));
         assertThat(p.hasRoom()).isTrue();
-        try (CallPipeline off = new CallPipeline(CallPipelineTest::answer, 0, 0, "x", time, stats)) {
-            assertThat(off.hasRoom()).as("no threads: off").isFalse();
-        }
-        assertThatThrownBy(() -> new CallPipeline(c -> null, 2, 1, "x", time, stats)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CallPipeline(CallPipelineTest::answer, 0, 0, "x", time, stats))
+                .as("every call needs a thread: the poll thread makes none").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CallPipeline(c -> null, 3, 1, "x", time, stats)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -24,6 +24,13 @@ class JobOffsetTest {
             .withJobHash("jh")
             .withClosed(false);
 
+    /** As Connect's offset store is configured: schemaless. */
+    private static final JsonConverter JSON = new JsonConverter();
+
+    static {
+        JSON.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
+    }
+
     @Test
     void roundTripsThroughItsMapForm() {
         assertThat(JobOffset.fromMap(OFFSET.toMap())).isEqualTo(OFFSET);
@@ -34,21 +41,73 @@ class JobOffsetTest {
     @Test
     void roundTripsThroughTheJsonConnectStoresOffsetsIn() {
         // Connect's offset store serialises offsets with a schemaless JsonConverter: small numbers come back as Integer
-        JsonConverter json = new JsonConverter();
-        json.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
         JobOffset small = OFFSET.withNextToken("t", 5L);
-        byte[] bytes = json.fromConnectData("offsets", null, small.toMap());
-        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"token_issued_at\":5");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> back = (Map<String, Object>) json.toConnectData("offsets", bytes).value();
-        assertThat(JobOffset.fromMap(back)).isEqualTo(small);
+        byte[] bytes = JSON.fromConnectData("offsets", null, small.toMap());
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"v\":2,\"next_token\":\"t\",\"token_issued_at\":5,"
+                + "\"job_hash\":\"jh\",\"closed\":false,\"emitted\":2,\"s01\":\"I0Vniauqqqqq\",\"sfe\":\"3LqYdlTMzMzM\"}");
+        assertThat(JobOffset.fromMap(jsonRoundTrip(small.toMap()))).isEqualTo(small);
+        assertThat(JobOffset.fromMap(jsonRoundTrip(JobOffset.START.toMap()))).isEqualTo(JobOffset.START);
     }
 
     @Test
     void holdsOnlyPrimitiveValuesAsConnectRequires() {
         assertThat(OFFSET.toMap().values()).allSatisfy(v ->
                 assertThat(v == null || v instanceof String || v instanceof Number || v instanceof Boolean).isTrue());
-        assertThat(OFFSET.toMap().get("steps")).isEqualTo("0123456789abcdef=aaaaaaaaaaaaaaaa,fedcba9876543210=cccccccccccccccc");
+        // ID1 is bucket 01, then 23456789ab, hash aaaaaaaa; ID2 is bucket fe: Base64url of those 9 bytes
+        assertThat(OFFSET.toMap()).containsExactly(Map.entry("v", 2), Map.entry("next_token", "token-abc"),
+                Map.entry("token_issued_at", 1_767_225_600_123L), Map.entry("job_hash", "jh"), Map.entry("closed", false),
+                Map.entry("emitted", 2), Map.entry("s01", "I0Vniauqqqqq"), Map.entry("sfe", "3LqYdlTMzMzM"));
+    }
+
+    @Test
+    void readsTheFormatBeforeVersionTwo() {
+        // as the previous release wrote it: 16 hex digits of id and hash, no format marker
+        Map<String, Object> v1 = new HashMap<>();
+        v1.put("next_token", "token-abc");
+        v1.put("token_issued_at", 1_767_225_600_123L);
+        v1.put("steps", "0123456789abcdef=aaaaaaaaaaaaaaaa,fedcba9876543210=cccccccccccccccc");
+        v1.put("job_hash", "jh");
+        v1.put("closed", false);
+        JobOffset read = JobOffset.fromMap(v1);
+        assertThat(read).isEqualTo(OFFSET);
+        assertThat(read.alreadyEmitted(ID2, H2)).isTrue();
+        assertThat(read.alreadyEmitted(ID2, H1)).isFalse();
+        assertThat(read.toMap()).containsEntry("v", 2).containsKeys("s01", "sfe").doesNotContainKey("steps");
+
+        v1.put("closed", true);
+        JobOffset closed = JobOffset.fromMap(v1);
+        assertThat(closed.stepsEmitted()).isEqualTo(2);
+        assertThat(closed.alreadyEmitted(ID1, H1)).isFalse();
+        v1.put("steps", "");
+        assertThat(JobOffset.fromMap(v1).stepsEmitted()).isZero();
+    }
+
+    @Test
+    void aClosedOffsetKeepsTheCountButNoHashes() {
+        JobOffset closed = OFFSET.withClosed(true);
+        assertThat(closed.stepsEmitted()).isEqualTo(2);
+        assertThat(closed.alreadyEmitted(ID1, H1)).isFalse();
+        assertThat(closed.stepHashes()).isEmpty();
+        assertThat(closed.toMap()).containsOnlyKeys("v", "next_token", "token_issued_at", "job_hash", "closed", "emitted")
+                .containsEntry("emitted", 2).containsEntry("closed", true);
+        assertThat(JobOffset.fromMap(closed.toMap())).isEqualTo(closed);
+        assertThat(JobOffset.fromMap(jsonRoundTrip(closed.toMap())).stepsEmitted()).isEqualTo(2);
+    }
+
+    @Test
+    void equalStepsInAnyOrderGiveEqualMapsAndBytes() {
+        JobOffset other = JobOffset.START.withJobHash("jh").withStep(ID2, H2)
+                .withNextToken("token-abc", 1_767_225_600_123L).withStep(ID1, H2).withStep(ID1, H1);
+        assertThat(other).isEqualTo(OFFSET).hasSameHashCodeAs(OFFSET);
+        assertThat(new String(JSON.fromConnectData("offsets", null, other.toMap()), StandardCharsets.UTF_8))
+                .isEqualTo(new String(JSON.fromConnectData("offsets", null, OFFSET.toMap()), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void reusesTheEncodingOfBucketsNotTouched() {
+        JobOffset more = OFFSET.withStep("0200000000000000ffffffffffffffff", H1);
+        assertThat(more.toMap().get("s01")).isSameAs(OFFSET.toMap().get("s01"));
+        assertThat(more.toMap()).containsEntry("s02", "AAAAAACqqqqq").containsEntry("emitted", 3);
     }
 
     @Test
@@ -82,21 +141,52 @@ class JobOffsetTest {
         assertThat(OFFSET.alreadyEmitted("1111111111111111aaaaaaaaaaaaaaaa", H1)).isFalse();
         assertThat(OFFSET.stepsEmitted()).isEqualTo(2);
         assertThat(OFFSET.withNextToken(null, 99L).tokenIssuedAtMs()).isZero();
+        JobOffset changed = OFFSET.withStep(ID1, H2);
+        assertThat(changed.alreadyEmitted(ID1, H2)).isTrue();
+        assertThat(changed.alreadyEmitted(ID1, H1)).isFalse();
+        assertThat(changed.stepsEmitted()).as("a new version of a step is not a new step").isEqualTo(2);
+        assertThat(OFFSET.withStep(ID1, H1)).isSameAs(OFFSET);
+        assertThat(OFFSET.stepHashes()).containsExactly(Map.entry("0123456789ab", "aaaaaaaa"),
+                Map.entry("fedcba987654", "cccccccc"));
     }
 
     @Test
     void rejectsMalformedOffsetsNamingTheField() {
+        assertThatThrownBy(() -> JobOffset.fromMap(with("closed", "yes"))).hasMessageContaining("'closed'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("next_token", 12))).hasMessageContaining("'next_token'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("v", 3))).hasMessageContaining("'v'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("emitted", 1))).hasMessageContaining("'emitted'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("emitted", "2"))).hasMessageContaining("'emitted'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("s01", 5))).hasMessageContaining("'s01'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("s01", "I0Vniauqqqq"))).hasMessageContaining("'s01'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("s01", "I0Vniauqqq=="))).hasMessageContaining("'s01'");
+        assertThatThrownBy(() -> JobOffset.fromMap(with("s01", "I0Vniauqqq+/"))).hasMessageContaining("'s01'");
+        // two steps, the larger id first
+        assertThatThrownBy(() -> JobOffset.fromMap(with("s01", "I0Vniauqqqqq" + "AAAAAACqqqqq")))
+                .hasMessageContaining("'s01'").hasMessageContaining("order");
+
+        Map<String, Object> v1 = new HashMap<>();
+        v1.put("steps", Map.of("s1", 5));
+        assertThatThrownBy(() -> JobOffset.fromMap(v1)).hasMessageContaining("'steps'");
+        v1.put("steps", "0123456789abcdef=aaaaaaaaaaaaaaaa,nonsense");
+        assertThatThrownBy(() -> JobOffset.fromMap(v1)).hasMessageContaining("'steps'").hasMessageContaining("nonsense");
+        v1.put("steps", "0123=abcd");
+        assertThatThrownBy(() -> JobOffset.fromMap(v1)).as("too short to keep 48 bits").hasMessageContaining("'0123=abcd'");
+
+        assertThatThrownBy(() -> OFFSET.withStep("step-1", H1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("step id");
+        assertThatThrownBy(() -> OFFSET.alreadyEmitted(ID1, "abc")).hasMessageContaining("content hash");
+    }
+
+    private static Map<String, Object> with(String key, Object value) {
         Map<String, Object> map = new HashMap<>(OFFSET.toMap());
-        map.put("closed", "yes");
-        assertThatThrownBy(() -> JobOffset.fromMap(map)).hasMessageContaining("'closed'");
-        Map<String, Object> steps = new HashMap<>(OFFSET.toMap());
-        steps.put("steps", Map.of("s1", 5));
-        assertThatThrownBy(() -> JobOffset.fromMap(steps)).hasMessageContaining("'steps'");
-        steps.put("steps", "0123=abcd,nonsense");
-        assertThatThrownBy(() -> JobOffset.fromMap(steps)).hasMessageContaining("'steps'").hasMessageContaining("nonsense");
-        Map<String, Object> token = new HashMap<>(OFFSET.toMap());
-        token.put("next_token", 12);
-        assertThatThrownBy(() -> JobOffset.fromMap(token)).hasMessageContaining("'next_token'");
+        map.put(key, value);
+        return map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> jsonRoundTrip(Map<String, Object> map) {
+        return (Map<String, Object>) JSON.toConnectData("offsets", JSON.fromConnectData("offsets", null, map)).value();
     }
 
     @Test

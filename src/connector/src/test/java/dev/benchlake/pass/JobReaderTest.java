@@ -275,29 +275,43 @@ class JobReaderTest {
     }
 
     @Test
-    void missingJobIsLoggedOnceAndCheckedEveryInterval() {
+    void aJobNeverReadIsLoggedOnceAndCheckedAgainWithBackoffUpToAnHour() {
         JobState s = fresh();
-        assertThat(pass(s)).isEmpty();
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            assertThat(pass(s)).isEmpty();
+            waits.add(s.dueAtMs - time.milliseconds());
+            time.sleep(s.dueAtMs - time.milliseconds());
+        }
         assertThat(s.notFoundLogged).isTrue();
-        assertThat(s.dueAtMs).isEqualTo(time.milliseconds() + POLL.toMillis());
-        time.sleep(POLL.toMillis());
-        assertThat(pass(s)).isEmpty();
         assertThat(stats.jobsNotFound.get()).as("counted once").isEqualTo(1);
+        // jittered between half and all of 2 × poll interval × 2^(n-1), capped at an hour
+        assertThat(waits.get(0)).isBetween(POLL.toMillis(), 2 * POLL.toMillis());
+        assertThat(waits.get(2)).isBetween(4 * POLL.toMillis(), 8 * POLL.toMillis());
+        assertThat(waits.get(11)).isBetween(1_800_000L, 3_600_000L);
+        assertThat(waits).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(3_600_000L));
 
         api.put(TestSteps.job(JOB, "IN_PROGRESS"), fiveSteps("COMPLETED"));
-        time.sleep(POLL.toMillis());
         assertThat(onTopic(pass(s), "steps")).hasSize(5);
     }
 
     @Test
-    void vanishedJobIsClosedWithAJobRecord() {
+    void aVanishedJobClosesOnlyAfterThreeNotFoundAnswersOverTenMinutes() {
         api.put(TestSteps.job(JOB, "IN_PROGRESS"), fiveSteps("IN_PROGRESS"));
         JobState s = fresh();
         pass(s);
         api.jobs.clear();
         api.steps.clear();
         time.sleep(POLL.toMillis());
+        long first = time.milliseconds();
+        assertThat(pass(s)).as("one answer is a signal, not a fact").isEmpty();
+        assertThat(s.offset.closed()).isFalse();
+        assertThat(s.dueAtMs - time.milliseconds()).as("the answers are spread over the 10 minutes").isEqualTo(300_000L);
+        time.sleep(300_000L);
+        assertThat(pass(s)).isEmpty();
+        time.sleep(300_000L);
         List<SourceRecord> records = pass(s);
+        assertThat(time.milliseconds() - first).isEqualTo(600_000L);
         assertThat(records).hasSize(1);
         Struct job = (Struct) records.get(0).value();
         assertThat(job.getBoolean("closed")).isTrue();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.StepObservation;
+import java.util.List;
 
 class StepRecordsTest {
 
@@ -73,8 +74,9 @@ class StepRecordsTest {
         s.validate();
         assertThat(s.getBoolean("is_terminal")).isFalse();
         assertThat(s.getString("aws_account_id")).isNull();
+        assertThat(s.getInt32("identical_steps")).as("a step with an endpoint stands for itself").isEqualTo(1);
         for (Field f : s.schema().fields()) {
-            if (f.schema().isOptional() && !f.name().equals("endpoint_name") && !f.name().equals("variant_name")) {
+            if (f.schema().isOptional() && !List.of("endpoint_name", "variant_name", "identical_steps").contains(f.name())) {
                 assertThat(s.get(f)).as(f.name()).isNull();
             }
         }
@@ -142,8 +144,8 @@ class StepRecordsTest {
     @Test
     void jobRecordCarriesClosedStateAndTheApiFields() {
         JobObservation job = TestSteps.job("resnet-nightly-1", "COMPLETED");
-        String hash = StepRecords.jobContentHash(job, true, "COMPLETE");
-        Struct s = StepRecords.jobValue("resnet-nightly-1", job, true, "COMPLETE", 8, hash, CONTEXT, OBSERVED);
+        String hash = StepRecords.jobContentHash(job, true, "COMPLETE", null);
+        Struct s = StepRecords.jobValue("resnet-nightly-1", job, true, "COMPLETE", null, 8, hash, CONTEXT, OBSERVED);
         s.validate();
         assertThat(s.getString("status")).isEqualTo("COMPLETED");
         assertThat(s.getBoolean("closed")).isTrue();
@@ -154,8 +156,8 @@ class StepRecordsTest {
         assertThat(s.getInt32("job_duration_seconds")).isEqualTo(7200);
         assertThat(s.getString("traffic_pattern")).isEqualTo("{\"TrafficType\":\"PHASES\"}");
         assertThat(s.getString("endpoint_configurations")).isEqualTo("[{\"InstanceType\":\"ml.c5.xlarge\"}]");
-        assertThat(hash).isNotEqualTo(StepRecords.jobContentHash(job, false, null));
+        assertThat(hash).isNotEqualTo(StepRecords.jobContentHash(job, false, null, null));
         assertThat(hash).as("the input configuration is part of the job's content")
-                .isNotEqualTo(StepRecords.jobContentHash(job.withInputConfig(null), true, "COMPLETE"));
+                .isNotEqualTo(StepRecords.jobContentHash(job.withInputConfig(null), true, "COMPLETE", null));
     }
 }

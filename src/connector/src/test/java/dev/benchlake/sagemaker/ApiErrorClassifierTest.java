@@ -59,15 +59,21 @@ class ApiErrorClassifierTest {
     }
 
     @Test
-    void accessDeniedFailsFastNamingTheIamAction() {
+    void accessDeniedIsAboutTheJobAndNamesTheIamActionWhileBadCredentialsFailFast() {
         ApiException e = ApiErrorClassifier.classify("DescribeInferenceRecommendationsJob", false,
                 service("AccessDeniedException", 400));
-        assertThat(e.kind()).isEqualTo(ApiErrorKind.AUTH);
+        assertThat(e.kind()).isEqualTo(ApiErrorKind.ACCESS_DENIED);
         assertThat(e.getMessage()).contains("sagemaker:DescribeInferenceRecommendationsJob");
+        assertThat(kind(false, service("AccessDenied", 403))).isEqualTo(ApiErrorKind.ACCESS_DENIED);
         assertThat(kind(false, service("UnrecognizedClientException", 400))).isEqualTo(ApiErrorKind.AUTH);
         assertThat(kind(false, service("ExpiredTokenException", 400))).isEqualTo(ApiErrorKind.AUTH);
-        assertThat(kind(false, SdkClientException.create("Unable to load credentials from any of the providers")))
-                .isEqualTo(ApiErrorKind.AUTH);
+        assertThat(kind(false, service("InvalidSignatureException", 403))).isEqualTo(ApiErrorKind.AUTH);
+    }
+
+    @Test
+    void credentialsThatCannotBeLoadedAreABlipNotAnAuthFailure() {
+        assertThat(kind(false, SdkClientException.create("Unable to load credentials from any of the providers in the chain")))
+                .isEqualTo(ApiErrorKind.CREDENTIALS_UNAVAILABLE);
     }
 
     @Test

@@ -116,11 +116,11 @@ public class ReplayStepsSourceConnector extends SourceConnector {
                     records.add(new SourceRecord(partition, offset.toMap(), topic, null, RecordSchemas.STEP_KEY,
                             StepRecords.stepKey(job.jobName(), id), RecordSchemas.STEP, value, System.currentTimeMillis()));
                 }
-                String jobHash = StepRecords.jobContentHash(job, true, "COMPLETE");
+                String jobHash = StepRecords.jobContentHash(job, true, "COMPLETE", null);
                 offset = offset.withJobHash(jobHash).withClosed(true);
                 records.add(new SourceRecord(partition, offset.toMap(), jobsTopic, null, RecordSchemas.JOB_KEY,
                         StepRecords.jobKey(job.jobName()), RecordSchemas.JOB,
-                        StepRecords.jobValue(job.jobName(), job, true, "COMPLETE", offset.stepsEmitted(), jobHash,
+                        StepRecords.jobValue(job.jobName(), job, true, "COMPLETE", null, offset.stepsEmitted(), jobHash,
                                 context, Instant.now()), System.currentTimeMillis()));
             }
         }

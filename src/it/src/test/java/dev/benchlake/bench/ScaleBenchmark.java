@@ -39,7 +39,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJob;
 import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobsResponse;
-import dev.benchlake.record.StepRecords;
 
 /**
  * The scale benchmark (not a test; see docs/scale.md for the command and the figures): the connector with discovery on

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.junit.jupiter.api.Test;
 
-import dev.benchlake.config.Version;
 import dev.benchlake.it.TopicReader;
 
 /**

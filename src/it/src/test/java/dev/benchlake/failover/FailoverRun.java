@@ -32,7 +32,6 @@ import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.benchlake.config.Version;
 import dev.benchlake.discovery.JobShard;
 import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.benchlake.config.Version;
 import dev.benchlake.discovery.JobShard;
 import dev.benchlake.emulator.Fixtures;
 import dev.benchlake.emulator.Scenario;

@@ -24,7 +24,6 @@ import dev.benchlake.emulator.Scenario;
 import dev.benchlake.emulator.ScenarioJob;
 import dev.benchlake.emulator.ScenarioStep;
 import dev.benchlake.offset.JobPartition;
-import dev.benchlake.record.StepRecords;
 
 /** Discovery, sharding across tasks, offset resets and task metrics on the in-process Connect cluster. */
 class ScaleOutIT extends ConnectorTestSupport {

@@ -1,0 +1,42 @@
+package dev.benchlake.retry;
+
+import java.time.Duration;
+
+import org.apache.kafka.connect.errors.ConnectException;
+
+import dev.benchlake.api.ApiException;
+
+/**
+ * Tells a blip of the credential provider (an instance metadata or container credentials endpoint restarting, for
+ * seconds) from credentials that are gone: failures to load them back off like transient faults, until they have
+ * lasted longer than the configured time without one call succeeding in between; then the task fails.
+ */
+public final class CredentialsWatch {
+    private final long timeoutMs;
+    private long failingSinceMs = -1;
+
+    public CredentialsWatch(Duration timeout) {
+        this.timeoutMs = timeout.toMillis();
+    }
+
+    /** A call could not load credentials at {@code nowMs}; throws once that has lasted past the timeout. */
+    public synchronized void failed(long nowMs, ApiException e) {
+        if (failingSinceMs < 0) {
+            failingSinceMs = nowMs;
+        }
+        if (nowMs - failingSinceMs >= timeoutMs) {
+            throw new ConnectException("Benchlake could not load AWS credentials for " + (nowMs - failingSinceMs)
+                    + " ms (errors.credentials.failure.timeout.ms=" + timeoutMs + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** A call succeeded: credentials load again. */
+    public synchronized void succeeded() {
+        failingSinceMs = -1;
+    }
+
+    /** Whether credentials are failing to load now. */
+    public synchronized boolean failing() {
+        return failingSinceMs >= 0;
+    }
+}
