@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS benchmark_steps (
     job_creation_time                  timestamptz,
     model_name                         text,
     model_package_version_arn          text,
+    identical_steps                    integer,
     PRIMARY KEY (job_name, step_id)
 );
 
@@ -75,5 +76,6 @@ CREATE TABLE IF NOT EXISTS recommendation_jobs (
     steps_emitted             integer     NOT NULL,
     content_hash              text        NOT NULL,
     observed_at               timestamptz NOT NULL,
+    read_error                text,
     PRIMARY KEY (job_name)
 );

@@ -75,6 +75,9 @@ class FaultSoakIT {
             props.put("transaction.boundary", "connector");
             props.put("tasks.max", "2");
             props.put("api.max.requests.per.second", "40");
+            // the deleted job closes after 3 not-found answers over 2 s (10 minutes by default)
+            props.put("errors.not.found.close.answers", "3");
+            props.put("errors.not.found.close.after.ms", "2000");
             harness.startConnector("soak", props);
 
             // delete the last job while it runs: its steps so far stay, and it is closed as NOT_FOUND
