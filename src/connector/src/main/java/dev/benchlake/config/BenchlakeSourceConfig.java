@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
+
 import dev.benchlake.record.NanHandling;
 
 /** The connector's settings: names, docs, defaults, validators, groups and typed accessors. */

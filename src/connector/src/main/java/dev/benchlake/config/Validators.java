@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+
 import dev.benchlake.api.JobStatuses;
 
 /** Validators for Benchlake's settings; each message names the key, the value and what is allowed. */

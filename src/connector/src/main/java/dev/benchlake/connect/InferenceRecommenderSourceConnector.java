@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.benchlake.config.BenchlakeSourceConfig;
+import dev.benchlake.config.DeliveryCheck;
 import dev.benchlake.config.Version;
 import dev.benchlake.offset.JobOffset;
 import dev.benchlake.offset.JobPartition;
@@ -55,6 +56,7 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
         this.props = Map.copyOf(props);
         log.info("Benchlake {} reading {} named jobs in {}, discovery {}", version(), config.jobNames().size(),
                 config.region(), config.discoveryEnabled() ? "on" : "off");
+        DeliveryCheck.warnings(props).forEach(w -> log.warn("connector config: {}", w));
     }
 
     @Override
@@ -104,6 +106,8 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
             byName.get(BenchlakeSourceConfig.JOB_NAMES).addErrorMessage(NOTHING_TO_READ);
         }
         SchemaPreflight.check(connectorConfigs, parsed).forEach(config.configValues()::add);
+        // a warning, not an error: these are the operator's choice, but they should make it knowingly
+        DeliveryCheck.warnings(connectorConfigs).forEach(w -> log.warn("connector config: {}", w));
         return config;
     }
 

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import dev.benchlake.metrics.TaskStats;
 import dev.benchlake.pass.ApiCall;
 import dev.benchlake.pass.ApiOutcome;

@@ -11,8 +11,15 @@ import java.util.NavigableSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.TransactionContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -31,15 +38,8 @@ import dev.benchlake.pass.ApiOutcome;
 import dev.benchlake.pass.JobReader;
 import dev.benchlake.pass.JobState;
 import dev.benchlake.pass.ReaderSettings;
-import dev.benchlake.retry.RateBudget;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.connect.errors.ConnectException;
 import dev.benchlake.retry.CredentialsWatch;
+import dev.benchlake.retry.RateBudget;
 
 /**
  * The task's loop: a queue of jobs by due time, job discovery, a rate budget, bounded poll time. Answers are

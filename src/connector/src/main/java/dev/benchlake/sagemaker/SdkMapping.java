@@ -5,7 +5,6 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import software.amazon.awssdk.services.sagemaker.model.DescribeInferenceRecommendationsJobResponse;
 import software.amazon.awssdk.services.sagemaker.model.EndpointInputConfiguration;
 import software.amazon.awssdk.services.sagemaker.model.EndpointOutputConfiguration;

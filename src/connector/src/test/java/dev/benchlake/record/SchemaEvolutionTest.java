@@ -10,9 +10,9 @@ import java.util.stream.Stream;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 import dev.benchlake.avro.AvroSchemas;
 

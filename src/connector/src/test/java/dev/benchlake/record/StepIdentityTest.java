@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
 import dev.benchlake.api.StepObservation;
 
 class StepIdentityTest {

@@ -8,14 +8,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import org.apache.kafka.connect.data.Struct;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.apache.kafka.connect.data.Struct;
+
 import dev.benchlake.api.StepObservation;
 
 /** Whatever the API answers within its own types, a step flattens into a valid record with a stable identity. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.StepObservation;
-import java.util.List;
 
 class StepRecordsTest {
 

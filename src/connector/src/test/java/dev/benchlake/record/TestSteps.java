@@ -2,6 +2,7 @@ package dev.benchlake.record;
 
 import java.time.Instant;
 import java.util.List;
+
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.StepObservation;
 

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
@@ -20,7 +21,6 @@ import dev.benchlake.record.RecordContext;
 import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
 import dev.benchlake.record.StepRecords;
-import org.apache.kafka.connect.data.Struct;
 
 /**
  * The baseline of {@link EndToEndBenchmark}: a trivial source that emits the records Benchlake emits for the same

@@ -24,13 +24,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-
-import dev.benchlake.emulator.Fixtures;
-import dev.benchlake.emulator.ManualClock;
-import dev.benchlake.emulator.SageMakerEmulator;
-import dev.benchlake.emulator.Scenario;
-import dev.benchlake.emulator.ScenarioJob;
-import dev.benchlake.it.ConnectHarness;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -39,6 +32,13 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJob;
 import software.amazon.awssdk.services.sagemaker.model.ListInferenceRecommendationsJobsResponse;
+
+import dev.benchlake.emulator.Fixtures;
+import dev.benchlake.emulator.ManualClock;
+import dev.benchlake.emulator.SageMakerEmulator;
+import dev.benchlake.emulator.Scenario;
+import dev.benchlake.emulator.ScenarioJob;
+import dev.benchlake.it.ConnectHarness;
 
 /**
  * The scale benchmark (not a test; see docs/scale.md for the command and the figures): the connector with discovery on

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * warehouse/postgres/01_landing_tables.sql against schemas/*.avsc: one column per field, same name, the SQL type the

@@ -19,7 +19,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import dev.benchlake.emulator.SageMakerEmulator;

@@ -29,12 +29,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import dev.benchlake.emulator.DemoScenario;
 import dev.benchlake.emulator.ManualClock;
