@@ -29,6 +29,17 @@ final class ApiException extends Exception {
         return new ApiException(400, "ValidationException", message, Outcome.VALIDATION);
     }
 
+    /**
+     * AWS's IAM denial: {@code User: <caller> is not authorized to perform: sagemaker:<Op> [on resource: <arn>] because no
+     * identity-based policy allows the sagemaker:<Op> action}; the resource part only for resource-scoped calls.
+     */
+    static ApiException accessDenied(String callerArn, String operation, String resourceArn) {
+        String action = "sagemaker:" + operation;
+        return new ApiException(400, "AccessDeniedException", "User: " + callerArn + " is not authorized to perform: " + action
+                + (resourceArn == null ? "" : " on resource: " + resourceArn)
+                + " because no identity-based policy allows the " + action + " action", Outcome.ACCESS_DENIED);
+    }
+
     static ApiException notFound(String message) {
         return new ApiException(400, "ResourceNotFound", message, Outcome.NOT_FOUND);
     }

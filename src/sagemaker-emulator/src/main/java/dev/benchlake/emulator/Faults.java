@@ -6,17 +6,26 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * Fault knobs, mutable at runtime from any thread. All random decisions come from {@link Random}s
  * seeded by {@link #seed(long)}, one per kind of decision, so a given seed and request sequence
  * always fault the same way (and turning one knob does not shift the dice of another).
  *
- * <p>Order of checks for each request: latency, then {@code deniedOperations}, then scripted
- * failures ({@link #failNext}), then the throttle / server-error rates, then request validation.
+ * <p>Order of checks for each request: latency (global, per operation, per job), SigV4, per-operation
+ * {@linkplain #quota quotas}, then {@code deniedOperations}, then scripted failures ({@link #failNext}), then the
+ * throttle / server-error rates, then request validation, then per-job denials and not-found windows ({@link JobFaults}).
+ *
+ * <p>Quotas run on real time ({@link System#nanoTime()}, or {@link #quotaClock}), not on the scenario clock: the
+ * service's rate limit does not care what the scenario says the time is.
  */
 public final class Faults {
     private long seed;
@@ -38,6 +47,14 @@ public final class Faults {
     private final Set<String> deniedOperations = ConcurrentHashMap.newKeySet();
     private final Set<String> faultOperations = ConcurrentHashMap.newKeySet();
     private final Deque<Scripted> scripted = new ArrayDeque<>();
+    private final Map<String, Long> latencyByOperation = new ConcurrentHashMap<>();
+    private final Map<String, TokenBucket> quotas = new ConcurrentHashMap<>();
+    private volatile LongSupplier quotaClock = System::nanoTime;
+    private final List<TimeWindow> credentialsUnavailable = new CopyOnWriteArrayList<>();
+    private volatile long credentialsTtlSeconds = DEFAULT_CREDENTIALS_TTL_SECONDS;
+
+    /** How long served credentials are valid: a few hours, like the ECS agent's. */
+    static final long DEFAULT_CREDENTIALS_TTL_SECONDS = 6 * 3600;
 
     private record Scripted(String operation, InjectedError error) {
     }
@@ -69,6 +86,15 @@ public final class Faults {
         if (node.has("faultOperations")) {
             node.get("faultOperations").forEach(n -> f.faultOperations.add(n.asText()));
         }
+        node.path("latencyByOperation").properties().forEach(e -> f.latencyMs(e.getKey(), e.getValue().asLong()));
+        node.path("quotas").properties().forEach(e -> {
+            if (!e.getValue().path("ratePerSecond").isNumber()) {
+                throw new IllegalArgumentException("quota of " + e.getKey() + ": ratePerSecond (a number) is required");
+            }
+            f.quota(e.getKey(), e.getValue().get("ratePerSecond").asDouble(), e.getValue().path("burst").asInt(1));
+        });
+        TimeWindow.listFromJson(node.get("credentialsUnavailable"), "faults credentialsUnavailable").forEach(f::credentialsUnavailable);
+        if (node.hasNonNull("credentialsTtlSeconds")) f.credentialsTtlSeconds(node.get("credentialsTtlSeconds").asLong());
         return f;
     }
 
@@ -124,6 +150,76 @@ public final class Faults {
 
     public long latencyMs() {
         return latencyMs;
+    }
+
+    /** Real delay added to every request of one operation (on top of {@link #latencyMs()}); 0 removes it. */
+    public Faults latencyMs(String operation, long ms) {
+        checkOperation(operation);
+        if (nonNegative(ms) == 0) {
+            latencyByOperation.remove(operation);
+        } else {
+            latencyByOperation.put(operation, ms);
+        }
+        return this;
+    }
+
+    public Map<String, Long> latencyByOperation() {
+        return Map.copyOf(latencyByOperation);
+    }
+
+    /**
+     * A request quota for one operation, as SageMaker has per account, region and operation: a token bucket of
+     * {@code burst} tokens refilled at {@code ratePerSecond} (real time); a call finding it empty is answered HTTP 400
+     * {@code ThrottlingException} "Rate exceeded". Replaces any quota of the operation (the new bucket starts full).
+     */
+    public Faults quota(String operation, double ratePerSecond, int burst) {
+        checkOperation(operation);
+        quotas.put(operation, new TokenBucket(ratePerSecond, burst));
+        return this;
+    }
+
+    public Faults removeQuota(String operation) {
+        quotas.remove(operation);
+        return this;
+    }
+
+    /** Operations with a quota, e.g. {@code {ListInferenceRecommendationsJobSteps={ratePerSecond=2.0, burst=2}}}. */
+    public Map<String, String> quotas() {
+        Map<String, String> out = new TreeMap<>();
+        quotas.forEach((op, b) -> out.put(op, b.toString()));
+        return out;
+    }
+
+    /** The time source of the quotas, in nanoseconds like {@link System#nanoTime()} (the default); for tests. */
+    public Faults quotaClock(LongSupplier nanoTime) {
+        this.quotaClock = Objects.requireNonNull(nanoTime);
+        return this;
+    }
+
+    /**
+     * During {@code window} (scenario time) the emulator's credentials endpoint answers HTTP 500, like an ECS agent or
+     * instance metadata service that is restarting or throttled. Adds to earlier windows.
+     */
+    public Faults credentialsUnavailable(TimeWindow window) {
+        credentialsUnavailable.add(Objects.requireNonNull(window));
+        return this;
+    }
+
+    public List<TimeWindow> credentialsUnavailable() {
+        return List.copyOf(credentialsUnavailable);
+    }
+
+    /** How far ahead of the wall clock the served credentials' {@code Expiration} is (default 6 hours). */
+    public Faults credentialsTtlSeconds(long seconds) {
+        if (seconds < 1) {
+            throw new IllegalArgumentException("credentialsTtlSeconds must be positive: " + seconds);
+        }
+        this.credentialsTtlSeconds = seconds;
+        return this;
+    }
+
+    public long credentialsTtlSeconds() {
+        return credentialsTtlSeconds;
     }
 
     /** Extra uniform random real delay in [0, jitter] added to {@link #latencyMs()}. */
@@ -242,6 +338,9 @@ public final class Faults {
         deniedOperations.clear();
         faultOperations.clear();
         scripted.clear();
+        latencyByOperation.clear();
+        quotas.clear();
+        credentialsUnavailable.clear();
         return this;
     }
 
@@ -273,6 +372,21 @@ public final class Faults {
         if (r < t + e) return InjectedError.INTERNAL_FAILURE;
         if (r < t + e + u) return InjectedError.SERVICE_UNAVAILABLE;
         return null;
+    }
+
+    /** False when the operation's quota has no token left (the call is throttled); true without a quota. */
+    boolean takeQuota(String operation) {
+        TokenBucket bucket = quotas.get(operation);
+        return bucket == null || bucket.tryTake(quotaClock.getAsLong());
+    }
+
+    long latencyFor(String operation) {
+        Long ms = latencyByOperation.get(operation);
+        return ms == null ? 0 : ms;
+    }
+
+    boolean credentialsAvailableAt(long scenarioMillis) {
+        return !TimeWindow.anyContains(credentialsUnavailable, scenarioMillis);
     }
 
     synchronized long rollLatencyMs() {
@@ -310,6 +424,12 @@ public final class Faults {
         return r;
     }
 
+    private static void checkOperation(String operation) {
+        if (!InferenceRecommenderApi.OPERATIONS.contains(operation)) {
+            throw new IllegalArgumentException("not one of " + InferenceRecommenderApi.OPERATIONS + ": " + operation);
+        }
+    }
+
     private static long nonNegative(long v) {
         if (v < 0) {
             throw new IllegalArgumentException("must not be negative: " + v);
@@ -324,6 +444,7 @@ public final class Faults {
                 + ", latencyJitterMs=" + latencyJitterMs + ", tokenTtlSeconds=" + tokenTtlSeconds
                 + ", tokenMaxUses=" + tokenMaxUses + ", emptyPageRate=" + emptyPageRate
                 + ", tokenRepeatRate=" + tokenRepeatRate + ", shuffleSteps=" + shuffleSteps
-                + ", deniedOperations=" + List.copyOf(deniedOperations) + "]";
+                + ", deniedOperations=" + List.copyOf(deniedOperations) + ", latencyByOperation=" + latencyByOperation
+                + ", quotas=" + quotas() + ", credentialsUnavailable=" + credentialsUnavailable + "]";
     }
 }

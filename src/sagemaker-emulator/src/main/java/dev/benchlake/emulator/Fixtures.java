@@ -48,6 +48,52 @@ public final class Fixtures {
         return new BenchmarkJobs(prefix, jobs, stepsPerJob);
     }
 
+    /**
+     * A COMPLETED job (from scenario time 0, model {@code resnet50}) with {@code steps} generated COMPLETED steps with
+     * metrics, each with its own inputs (see {@link GeneratedSteps}); stored in a few hundred bytes whatever the count.
+     */
+    public static ScenarioJob hugeJob(String name, int steps) {
+        return hugeJob(name, GeneratedSteps.count(steps));
+    }
+
+    public static ScenarioJob hugeJob(String name, GeneratedSteps steps) {
+        return ScenarioJob.builder(name)
+                .at(0, "{\"JobType\":\"Default\",\"Status\":\"COMPLETED\",\"ModelName\":\"resnet50\","
+                        + "\"JobDescription\":\"Generated benchmark of resnet50\",\"InputConfig\":{\"ModelName\":\"resnet50\"}}")
+                .generatedSteps(steps)
+                .build();
+    }
+
+    /** A benchmark that failed at scenario time 0 before its endpoint existed; see the overload. */
+    public static ScenarioStep failedBeforeEndpoint(String failureReason) {
+        return failedBeforeEndpoint(Duration.ZERO, Duration.ZERO, failureReason, null);
+    }
+
+    /**
+     * A benchmark that failed before its endpoint existed (e.g. the model could not be compiled or the instance
+     * type had no capacity): {@code InferenceBenchmark} holds only {@code ModelConfiguration} and, once FAILED,
+     * {@code FailureReason}: no EndpointConfiguration, no Metrics, no invocation times. It is IN_PROGRESS from
+     * {@code startedAt} and FAILED from {@code failedAt} (equal: FAILED from the start).
+     *
+     * @param modelConfigurationJson members of {@code ModelConfiguration} ({@code EnvironmentParameters},
+     *                               {@code InferenceSpecificationName}, {@code CompilationJobName}), or null for {@code {}}
+     */
+    public static ScenarioStep failedBeforeEndpoint(Duration startedAt, Duration failedAt, String failureReason,
+                                                    String modelConfigurationJson) {
+        if (failedAt.compareTo(startedAt) < 0) {
+            throw new IllegalArgumentException("a step fails after it starts: " + startedAt + " > " + failedAt);
+        }
+        ObjectNode model = modelConfigurationJson == null ? Json.object() : Json.parseObject(modelConfigurationJson);
+        ObjectNode started = Json.object();
+        started.put("StepType", "BENCHMARK");
+        started.put("Status", "IN_PROGRESS");
+        started.putObject("InferenceBenchmark").set("ModelConfiguration", model);
+        ObjectNode failed = Json.object();
+        failed.put("Status", "FAILED");
+        failed.putObject("InferenceBenchmark").put("FailureReason", Objects.requireNonNull(failureReason, "failureReason"));
+        return ScenarioStep.builder().version(startedAt, started).version(failedAt, failed).build();
+    }
+
     /** The metrics a generated COMPLETED step on {@code instanceType} reports (deterministic). */
     public static ObjectNode metricsFor(String instanceType) {
         Random r = new Random(instanceType.hashCode());

@@ -41,6 +41,7 @@ final class InferenceRecommenderApi {
         SageMakerEmulator.TokenStatus tokenStatus = SageMakerEmulator.TokenStatus.NONE;
         String tokenReturned;
         int items;
+        boolean quotaThrottled;
     }
 
     InferenceRecommenderApi(Scenario scenario, EmulatorClock clock) {
@@ -61,12 +62,27 @@ final class InferenceRecommenderApi {
         return scenario.epoch().toEpochMilli();
     }
 
-    private ScenarioJob existingJob(String name, long t) throws ApiException {
+    /**
+     * The job a resource-scoped call may read at {@code t}. IAM decides first (on the ARN, whether or not the job
+     * exists), then existence, then the job's not-found windows, which answer exactly like an unknown job.
+     */
+    private ScenarioJob readableJob(String operation, String name, long t) throws ApiException {
         ScenarioJob job = scenario.job(name);
-        if (job == null || !job.existsAt(t)) {
+        if (job != null && job.faults().deniedAt(operation, t)) {
+            throw ApiException.accessDenied(scenario.callerArn(), operation, jobArn(name, t));
+        }
+        if (job == null || !job.existsAt(t) || job.faults().notFoundAt(t)) {
             throw ApiException.notFound("Could not find job with name " + name);
         }
         return job;
+    }
+
+    /** The job's ARN: its document's {@code JobArn} if it sets one, else the default form. */
+    String jobArn(String name, long t) {
+        ScenarioJob job = scenario.job(name);
+        ObjectNode doc = job == null ? null : job.resolve(t);
+        String explicit = doc == null ? null : Json.text(doc, "JobArn");
+        return explicit != null ? explicit : scenario.jobArn(name);
     }
 
     // ------------------------------------------------------------------ Describe
@@ -77,7 +93,7 @@ final class InferenceRecommenderApi {
         info.jobName = name;
         v.throwIfInvalid();
         long t = clock.nowMillis();
-        ScenarioJob job = existingJob(name, t);
+        ScenarioJob job = readableJob(DESCRIBE, name, t);
         ObjectNode doc = job.resolve(t);
         ObjectNode full = jobDocument(job, doc, t);
         ObjectNode input = (ObjectNode) full.get("InputConfig");
@@ -312,7 +328,7 @@ final class InferenceRecommenderApi {
         v.throwIfInvalid();
         int max = maxResults == null ? DEFAULT_MAX_RESULTS : maxResults;
         long t = clock.nowMillis();
-        ScenarioJob job = existingJob(name, t);
+        ScenarioJob job = readableJob(LIST_STEPS, name, t);
         String filterHash = Integer.toHexString((status + "|" + stepType).hashCode());
         Faults faults = scenario.faults();
 

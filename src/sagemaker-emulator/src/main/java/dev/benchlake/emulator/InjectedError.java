@@ -35,10 +35,11 @@ public enum InjectedError {
         return outcome;
     }
 
-    ApiException toException(String operation, String accountId) {
-        String msg = message != null ? message
-                : "User: arn:aws:sts::" + accountId + ":assumed-role/benchlake/emulator is not authorized to perform: sagemaker:"
-                        + operation + " because no identity-based policy allows the sagemaker:" + operation + " action";
-        return new ApiException(status, code, msg, outcome);
+    /** The answer; {@code resourceArn} (may be null) only matters to ACCESS_DENIED. */
+    ApiException toException(String operation, String callerArn, String resourceArn) {
+        if (this == ACCESS_DENIED) {
+            return ApiException.accessDenied(callerArn, operation, resourceArn);
+        }
+        return new ApiException(status, code, message, outcome);
     }
 }

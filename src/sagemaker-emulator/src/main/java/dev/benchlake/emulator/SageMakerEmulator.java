@@ -13,17 +13,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +34,7 @@ public final class SageMakerEmulator implements AutoCloseable {
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String TARGET_PREFIX = "SageMaker.";
     private static final Pattern CREDENTIAL_SCOPE = Pattern.compile(
-            "^AWS4-HMAC-SHA256\\s+Credential=[^/,\\s]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
+            "^AWS4-HMAC-SHA256\\s+Credential=([^/,\\s]+)/\\d{8}/([^/]+)/([^/]+)/aws4_request");
 
     /** What became of the NextToken a ListInferenceRecommendationsJobSteps request carried. */
     public enum TokenStatus {
@@ -77,8 +74,8 @@ public final class SageMakerEmulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final URI endpoint;
-    private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
-    private final List<StepsRequest> stepsRequests = new ArrayList<>();
+    private final Counters counters = new Counters();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private SageMakerEmulator(Scenario scenario, EmulatorClock clock, int port) throws IOException {
         this.scenario = scenario;
@@ -86,13 +83,15 @@ public final class SageMakerEmulator implements AutoCloseable {
         this.api = new InferenceRecommenderApi(scenario, clock);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(16, r -> {
+        // unbounded: requests held by a latency knob must not keep other requests from being answered
+        this.executor = Executors.newCachedThreadPool(r -> {
             Thread th = new Thread(r, "sagemaker-emulator-" + threads.incrementAndGet());
             th.setDaemon(true);
             return th;
         });
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        server.createContext(CredentialsEndpoint.PATH, new CredentialsEndpoint(scenario, clock, counters));
         server.start();
         InetSocketAddress bound = server.getAddress();
         this.endpoint = URI.create("http://" + bound.getAddress().getHostAddress() + ":" + bound.getPort());
@@ -120,6 +119,15 @@ public final class SageMakerEmulator implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}, for {@code SageMakerClient.builder().endpointOverride(...)}. */
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * {@code http://127.0.0.1:<port>/credentials}: ECS container credentials of {@link Scenario#credentials()}. Point the
+     * SDK's {@code ContainerCredentialsProvider} at it with the system property {@code aws.containerCredentialsFullUri}
+     * (or the environment variable {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}); plain http is allowed on loopback.
+     */
+    public URI credentialsEndpoint() {
+        return URI.create(endpoint + CredentialsEndpoint.PATH);
     }
 
     public Scenario scenario() {
@@ -158,6 +166,11 @@ public final class SageMakerEmulator implements AutoCloseable {
         scenario.updateJob(jobName, j -> j.withStepVersion(stepIndex, now, patchJson));
     }
 
+    /** Changes a job's per-job faults, e.g. {@code updateJobFaults("j", f -> f.notFound(TimeWindow.seconds(60, 90)))}. */
+    public void updateJobFaults(String name, UnaryOperator<JobFaults> change) {
+        scenario.updateJob(name, j -> j.withFaults(change.apply(j.faults())));
+    }
+
     /** Adds a step to the job that exists from now. */
     public void addStepNow(String jobName, String stepJson) {
         ScenarioStep step = ScenarioStep.builder().version(clock.now(), stepJson).build();
@@ -166,57 +179,63 @@ public final class SageMakerEmulator implements AutoCloseable {
 
     // ---- counters ----
 
+    /** Counters per operation, job and outcome (answered, throttled, by quota...), and the ListSteps log. */
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Requests being handled right now (e.g. held by a latency knob). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     /** Requests of an operation (short name, e.g. "ListInferenceRecommendationsJobSteps"), any outcome. */
     public long count(String operation) {
-        return counter(operation);
+        return counters.requests(operation);
     }
 
     /** Requests of an operation for one JobName, any outcome. */
     public long count(String operation, String jobName) {
-        return counter(operation + "\u0000" + jobName);
+        return counters.count(operation, jobName);
     }
 
     /** Requests of an operation with one outcome. */
     public long count(String operation, Outcome outcome) {
-        return counter(operation + "\u0001" + outcome);
+        return counters.count(operation, outcome);
     }
 
     /** Requests of any operation with one outcome. */
     public long count(Outcome outcome) {
-        return counter("\u0002" + outcome);
+        return counters.count(outcome);
     }
 
     /** All requests received. */
     public long totalRequests() {
-        return counter("\u0003");
+        return counters.total();
     }
 
     /** Every ListInferenceRecommendationsJobSteps request since start or the last {@link #resetCounters()}, in order. */
     public List<StepsRequest> stepsRequests() {
-        synchronized (stepsRequests) {
-            return List.copyOf(stepsRequests);
-        }
+        return counters.stepsRequests();
     }
 
+    /** Same as {@code counters().reset()}. */
     public void resetCounters() {
-        counters.clear();
-        synchronized (stepsRequests) {
-            stepsRequests.clear();
-        }
-    }
-
-    private long counter(String key) {
-        LongAdder a = counters.get(key);
-        return a == null ? 0 : a.sum();
-    }
-
-    private void increment(String key) {
-        counters.computeIfAbsent(key, k -> new LongAdder()).increment();
+        counters.reset();
     }
 
     // ---- HTTP ----
 
     private void handle(HttpExchange ex) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            answer(ex);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(HttpExchange ex) throws IOException {
         String requestId = UUID.randomUUID().toString();
         String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
         String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : null;
@@ -224,8 +243,10 @@ public final class SageMakerEmulator implements AutoCloseable {
         Outcome outcome;
         int status;
         ObjectNode body;
+        long started;
         try (InputStream in = ex.getRequestBody()) {
             byte[] raw = in.readAllBytes();
+            started = System.nanoTime();
             try {
                 if (!"POST".equals(ex.getRequestMethod()) || operation == null
                         || !InferenceRecommenderApi.OPERATIONS.contains(operation)) {
@@ -249,20 +270,28 @@ public final class SageMakerEmulator implements AutoCloseable {
                     info.tokenStatus = TokenStatus.NOT_EVALUATED;
                 }
                 Faults faults = scenario.faults();
-                long delay = faults.rollLatencyMs();
+                long delay = faults.rollLatencyMs() + faults.latencyFor(operation) + jobLatencyMs(operation, info.jobName);
                 if (delay > 0) {
-                    sleep(delay);
+                    if (!sleep(delay)) {
+                        ex.close(); // the emulator is closing: no answer, as from a server that went away
+                        return;
+                    }
+                    started = System.nanoTime();
                 }
                 checkSignature(ex);
+                if (!faults.takeQuota(operation)) {
+                    info.quotaThrottled = true;
+                    throw InjectedError.THROTTLING.toException(operation, scenario.callerArn(), null);
+                }
                 if (faults.deniedOperations().contains(operation)) {
-                    throw InjectedError.ACCESS_DENIED.toException(operation, scenario.accountId());
+                    throw InjectedError.ACCESS_DENIED.toException(operation, scenario.callerArn(), resourceArn(operation, info.jobName));
                 }
                 InjectedError injected = faults.takeScripted(operation);
                 if (injected == null) {
                     injected = faults.rollError(operation);
                 }
                 if (injected != null) {
-                    throw injected.toException(operation, scenario.accountId());
+                    throw injected.toException(operation, scenario.callerArn(), resourceArn(operation, info.jobName));
                 }
                 if (parseError != null) {
                     throw parseError;
@@ -288,8 +317,8 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
         String op = operation != null && InferenceRecommenderApi.OPERATIONS.contains(operation) ? operation
                 : String.valueOf(target);
-        record(op, info, outcome);
         byte[] bytes = Json.bytes(body);
+        record(op, info, outcome, System.nanoTime() - started);
         ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
         ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
         ex.sendResponseHeaders(status, bytes.length);
@@ -298,20 +327,24 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
     }
 
-    private void record(String op, InferenceRecommenderApi.RequestInfo info, Outcome outcome) {
-        increment("\u0003");
-        increment(op);
-        increment(op + "\u0001" + outcome);
-        increment("\u0002" + outcome);
-        if (info.jobName != null) {
-            increment(op + "\u0000" + info.jobName);
+    private long jobLatencyMs(String operation, String jobName) {
+        if (jobName == null || operation.equals(InferenceRecommenderApi.LIST_JOBS)) {
+            return 0;
         }
+        ScenarioJob job = scenario.job(jobName);
+        return job == null ? 0 : job.faults().latencyMs();
+    }
+
+    /** The ARN an IAM denial names: the job's for the resource-scoped operations, none for the listing. */
+    private String resourceArn(String operation, String jobName) {
+        return jobName == null || !JobFaults.RESOURCE_SCOPED.contains(operation) ? null : api.jobArn(jobName, clock.nowMillis());
+    }
+
+    private void record(String op, InferenceRecommenderApi.RequestInfo info, Outcome outcome, long nanos) {
+        counters.record(op, info.jobName, outcome, info.quotaThrottled, nanos);
         if (op.equals(InferenceRecommenderApi.LIST_STEPS)) {
-            StepsRequest r = new StepsRequest(info.jobName, info.tokenReceived, info.tokenStatus, outcome,
-                    info.tokenReturned, info.items, clock.nowMillis());
-            synchronized (stepsRequests) {
-                stepsRequests.add(r);
-            }
+            counters.recordSteps(new StepsRequest(info.jobName, info.tokenReceived, info.tokenStatus, outcome,
+                    info.tokenReturned, info.items, clock.nowMillis()));
         }
     }
 
@@ -329,13 +362,21 @@ public final class SageMakerEmulator implements AutoCloseable {
             throw new ApiException(403, "IncompleteSignatureException",
                     "Authorization header requires a SigV4 'Credential' parameter", Outcome.ACCESS_DENIED);
         }
-        if (!m.group(1).equals(scenario.region())) {
+        if (!m.group(2).equals(scenario.region())) {
             throw new ApiException(403, "InvalidSignatureException", "Credential should be scoped to a valid region, not '"
-                    + m.group(1) + "'. ", Outcome.ACCESS_DENIED);
+                    + m.group(2) + "'. ", Outcome.ACCESS_DENIED);
         }
-        if (!m.group(2).equals("sagemaker")) {
+        if (!m.group(3).equals("sagemaker")) {
             throw new ApiException(403, "InvalidSignatureException", "Credential should be scoped to correct service: 'sagemaker'. ",
                     Outcome.ACCESS_DENIED);
+        }
+        if (scenario.checksAccessKey()) {
+            Scenario.Credentials keys = scenario.credentials();
+            String token = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
+            if (!m.group(1).equals(keys.accessKeyId()) || (keys.token() != null && !keys.token().equals(token))) {
+                throw new ApiException(400, "UnrecognizedClientException", "The security token included in the request is invalid.",
+                        Outcome.ACCESS_DENIED);
+            }
         }
     }
 
@@ -343,20 +384,24 @@ public final class SageMakerEmulator implements AutoCloseable {
         return new ApiException(400, "SerializationException", message, Outcome.VALIDATION);
     }
 
-    private static void sleep(long ms) {
+    /** False when interrupted (by {@link #close()}). */
+    private static boolean sleep(long ms) {
         try {
             Thread.sleep(ms);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
+    /** Stops at once: requests held by a latency knob are interrupted and get no answer. */
     @Override
     public void close() {
         server.stop(0);
         executor.shutdownNow();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            executor.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -404,6 +449,6 @@ public final class SageMakerEmulator implements AutoCloseable {
 
     private static Scenario copyWithoutAuth(Scenario s) {
         return Scenario.builder().region(s.region()).accountId(s.accountId()).epoch(s.epoch()).faults(s.faults())
-                .requireSigV4(false).jobs(s.jobs()).build();
+                .credentials(s.checksAccessKey() ? s.credentials() : null).requireSigV4(false).jobs(s.jobs()).build();
     }
 }

@@ -28,7 +28,24 @@ public final class Scenario {
     private final Instant epoch;
     private final Faults faults;
     private final boolean requireSigV4;
+    private final Credentials credentials;
+    private final boolean checkAccessKey;
     private final Map<String, ScenarioJob> jobs = new ConcurrentHashMap<>();
+
+    /**
+     * The keys the emulator's credentials endpoint serves (ECS container-credentials names). When a scenario declares
+     * them, the SigV4 check accepts only them; otherwise it accepts any access key and these defaults are served.
+     */
+    public record Credentials(String accessKeyId, String secretAccessKey, String token) {
+        /** Served when the scenario declares none. */
+        public static final Credentials DEFAULT = new Credentials("ASIAEMULATOR00000001",
+                "emulator/secret/benchlake/0000000000000000", "IQoJb3JpZ2luX2VjEMULATOR/benchlake/session-token");
+
+        public Credentials {
+            Objects.requireNonNull(accessKeyId, "accessKeyId");
+            Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+        }
+    }
 
     private Scenario(Builder b) {
         this.region = b.region;
@@ -36,6 +53,8 @@ public final class Scenario {
         this.epoch = b.epoch;
         this.faults = b.faults;
         this.requireSigV4 = b.requireSigV4;
+        this.credentials = b.credentials == null ? Credentials.DEFAULT : b.credentials;
+        this.checkAccessKey = b.credentials != null;
         for (ScenarioJob j : b.jobs) {
             if (jobs.putIfAbsent(j.name(), j) != null) {
                 throw new IllegalArgumentException("duplicate job name: " + j.name());
@@ -86,6 +105,10 @@ public final class Scenario {
                 b.epoch(Instant.ofEpochMilli(Json.timestampMillis(e, 0, "epoch")));
             }
             if (root.hasNonNull("requireSigV4")) b.requireSigV4(root.get("requireSigV4").asBoolean());
+            JsonNode keys = root.get("credentials");
+            if (keys != null && !keys.isNull()) {
+                b.credentials(new Credentials(Json.text(keys, "AccessKeyId"), Json.text(keys, "SecretAccessKey"), Json.text(keys, "Token")));
+            }
             b.faults(Faults.fromJson(root.get("faults")));
             for (JsonNode j : root.path("jobs")) {
                 b.job(jobFromJson(j));
@@ -104,6 +127,10 @@ public final class Scenario {
         }
         if (j.hasNonNull("deletedAt")) {
             jb.deletedAtMillis(Json.secondsToMillis(j.get("deletedAt"), name + " deletedAt"));
+        }
+        jb.faults(JobFaults.fromJson(j, name));
+        if (j.hasNonNull("generatedSteps")) {
+            jb.generatedSteps(GeneratedSteps.fromJson(j.get("generatedSteps"), name));
         }
         int index = 0;
         for (JsonNode s : j.path("steps")) {
@@ -146,6 +173,21 @@ public final class Scenario {
     /** Whether requests must carry a SigV4 Authorization header scoped to this region and "sagemaker". */
     public boolean requireSigV4() {
         return requireSigV4;
+    }
+
+    /** The keys the credentials endpoint serves. */
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    /** True when the scenario declared {@link #credentials()}: then SigV4 requests must use that access key (and token). */
+    public boolean checksAccessKey() {
+        return checkAccessKey;
+    }
+
+    /** Who the emulator says is calling, in AccessDeniedException messages (the role the served credentials belong to). */
+    public String callerArn() {
+        return "arn:aws:sts::" + accountId + ":assumed-role/benchlake/benchlake";
     }
 
     public String jobArn(String jobName) {
@@ -206,6 +248,7 @@ public final class Scenario {
         private Instant epoch = Instant.parse("2026-01-01T00:00:00Z");
         private Faults faults = new Faults();
         private boolean requireSigV4 = true;
+        private Credentials credentials;
         private final List<ScenarioJob> jobs = new ArrayList<>();
 
         public Builder region(String region) {
@@ -234,6 +277,16 @@ public final class Scenario {
         public Builder requireSigV4(boolean require) {
             this.requireSigV4 = require;
             return this;
+        }
+
+        /** Declares the keys: the credentials endpoint serves them and SigV4 requests must use them (null: any key). */
+        public Builder credentials(Credentials keys) {
+            this.credentials = keys;
+            return this;
+        }
+
+        public Builder credentials(String accessKeyId, String secretAccessKey, String token) {
+            return credentials(new Credentials(accessKeyId, secretAccessKey, token));
         }
 
         public Builder job(ScenarioJob job) {

@@ -3,11 +3,13 @@ package dev.benchlake.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * One Inference Recommender job: a timeline of job-document versions, its steps, and an optional
@@ -15,6 +17,9 @@ import java.util.Objects;
  * {@code DescribeInferenceRecommendationsJob}'s response, plus the list-only members
  * {@code ModelName}, {@code ModelPackageVersionArn}, {@code SamplePayloadUrl}) deep-merged over the
  * previous ones. Immutable: the {@code with...} methods return changed copies.
+ *
+ * <p>Its steps are the explicit ones, in order, then the {@link GeneratedSteps} if any (built on demand).
+ * {@link JobFaults} hold what is odd about the job (per-job IAM denial, not-found windows, latency).
  */
 public final class ScenarioJob {
     static final String DEFAULT_STATUS = "PENDING";
@@ -23,8 +28,11 @@ public final class ScenarioJob {
     private final long[] at;
     private final byte[][] patches;
     private final Summary[] summaries;
+    private final List<ScenarioStep> explicitSteps;
+    private final GeneratedSteps.Steps generated;
     private final List<ScenarioStep> steps;
     private final Long deletedAtMillis;
+    private final JobFaults faults;
     private final long[] changeTimes;
 
     /** What listing needs of each version, precomputed so listings never parse documents. */
@@ -32,23 +40,56 @@ public final class ScenarioJob {
                    JsonNode creationTime, JsonNode lastModifiedTime, JsonNode completionTime) {
     }
 
-    private ScenarioJob(String name, long[] at, byte[][] patches, Summary[] summaries, List<ScenarioStep> steps,
-                        Long deletedAtMillis) {
+    private ScenarioJob(String name, long[] at, byte[][] patches, Summary[] summaries, List<ScenarioStep> explicitSteps,
+                        GeneratedSteps.Steps generated, Long deletedAtMillis, JobFaults faults) {
         this.name = name;
         this.at = at;
         this.patches = patches;
         this.summaries = summaries;
-        this.steps = steps;
+        this.explicitSteps = explicitSteps;
+        this.generated = generated;
+        this.steps = generated == null ? explicitSteps : concat(explicitSteps, generated);
         this.deletedAtMillis = deletedAtMillis;
-        long[] all = Arrays.copyOf(at, at.length);
-        for (ScenarioStep s : steps) {
-            long[] st = s.versionTimes();
-            int old = all.length;
-            all = Arrays.copyOf(all, old + st.length);
-            System.arraycopy(st, 0, all, old, st.length);
+        this.faults = faults;
+        List<long[]> times = new ArrayList<>();
+        times.add(at);
+        explicitSteps.forEach(s -> times.add(s.versionTimes()));
+        if (generated != null) {
+            times.add(generated.versionTimes());
+        }
+        long[] all = new long[times.stream().mapToInt(t -> t.length).sum()];
+        int n = 0;
+        for (long[] t : times) {
+            System.arraycopy(t, 0, all, n, t.length);
+            n += t.length;
         }
         Arrays.sort(all);
         this.changeTimes = all;
+    }
+
+    /** A read-only view: explicit steps, then generated ones (not materialized). */
+    private static List<ScenarioStep> concat(List<ScenarioStep> first, List<ScenarioStep> second) {
+        return new ConcatList(first, second);
+    }
+
+    private static final class ConcatList extends AbstractList<ScenarioStep> implements RandomAccess {
+        private final List<ScenarioStep> first;
+        private final List<ScenarioStep> second;
+
+        ConcatList(List<ScenarioStep> first, List<ScenarioStep> second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public ScenarioStep get(int i) {
+            return i < first.size() ? first.get(i) : second.get(i - first.size());
+        }
+
+        @Override
+        public int size() {
+            return first.size() + second.size();
+        }
     }
 
     public static Builder builder(String name) {
@@ -61,6 +102,11 @@ public final class ScenarioJob {
 
     public List<ScenarioStep> steps() {
         return steps;
+    }
+
+    /** Per-job IAM denials, not-found windows and latency. */
+    public JobFaults faults() {
+        return faults;
     }
 
     /** Scenario time (ms) of the deletion, or null. */
@@ -132,7 +178,12 @@ public final class ScenarioJob {
     // ---- changed copies ----
 
     public ScenarioJob withDeletedAt(Long atMillis) {
-        return new ScenarioJob(name, at, patches, summaries, steps, atMillis);
+        return new ScenarioJob(name, at, patches, summaries, explicitSteps, generated, atMillis, faults);
+    }
+
+    /** A copy with other per-job faults, e.g. {@code job.withFaults(job.faults().notFound(window))}. */
+    public ScenarioJob withFaults(JobFaults jobFaults) {
+        return new ScenarioJob(name, at, patches, summaries, explicitSteps, generated, deletedAtMillis, Objects.requireNonNull(jobFaults));
     }
 
     public ScenarioJob withVersion(Duration when, String patchJson) {
@@ -143,16 +194,17 @@ public final class ScenarioJob {
         return toBuilder().version(when, patch).build();
     }
 
+    /** A copy with one more step, last (a job with generated steps gets them materialized). */
     public ScenarioJob withStep(ScenarioStep step) {
         List<ScenarioStep> s = new ArrayList<>(steps);
         s.add(step);
-        return new ScenarioJob(name, at, patches, summaries, List.copyOf(s), deletedAtMillis);
+        return new ScenarioJob(name, at, patches, summaries, List.copyOf(s), null, deletedAtMillis, faults);
     }
 
     public ScenarioJob withStepVersion(int stepIndex, Duration when, String patchJson) {
         List<ScenarioStep> s = new ArrayList<>(steps);
         s.set(stepIndex, s.get(stepIndex).withVersion(when, patchJson));
-        return new ScenarioJob(name, at, patches, summaries, List.copyOf(s), deletedAtMillis);
+        return new ScenarioJob(name, at, patches, summaries, List.copyOf(s), null, deletedAtMillis, faults);
     }
 
     private Builder toBuilder() {
@@ -160,8 +212,10 @@ public final class ScenarioJob {
         for (int i = 0; i < at.length; i++) {
             b.versions.add(new Version(at[i], patches[i]));
         }
-        b.steps.addAll(steps);
+        b.steps.addAll(explicitSteps);
+        b.generatedSteps = generated;
         b.deletedAtMillis = deletedAtMillis;
+        b.faults = faults;
         return b;
     }
 
@@ -173,7 +227,9 @@ public final class ScenarioJob {
         private final String name;
         private final List<Version> versions = new ArrayList<>();
         private final List<ScenarioStep> steps = new ArrayList<>();
+        private GeneratedSteps.Steps generatedSteps;
         private Long deletedAtMillis;
+        private JobFaults faults = JobFaults.NONE;
 
         private Builder(String name) {
             this.name = Validation.checkJobName(name);
@@ -217,6 +273,40 @@ public final class ScenarioJob {
             return this;
         }
 
+        /** Generated COMPLETED steps after the explicit ones (see {@link GeneratedSteps}); replaces earlier ones. */
+        public Builder generatedSteps(GeneratedSteps spec) {
+            this.generatedSteps = spec == null ? null : spec.forJob(name);
+            return this;
+        }
+
+        /** Denies {@code operations} (Describe and/or ListSteps) on this job, always. */
+        public Builder denied(String... operations) {
+            return denied(TimeWindow.ALWAYS, operations);
+        }
+
+        /** Denies {@code operations} (Describe and/or ListSteps) on this job during {@code window} of scenario time. */
+        public Builder denied(TimeWindow window, String... operations) {
+            this.faults = faults.deny(operations.length == 0 ? JobFaults.RESOURCE_SCOPED : List.of(operations), window);
+            return this;
+        }
+
+        /** Describe and ListSteps of this job answer ResourceNotFound during {@code window} (the job is still listed). */
+        public Builder notFound(TimeWindow window) {
+            this.faults = faults.notFound(window);
+            return this;
+        }
+
+        /** Real delay added to every request naming this job. */
+        public Builder latencyMs(long ms) {
+            this.faults = faults.latencyMs(ms);
+            return this;
+        }
+
+        public Builder faults(JobFaults jobFaults) {
+            this.faults = Objects.requireNonNull(jobFaults);
+            return this;
+        }
+
         public Builder deletedAt(Duration when) {
             this.deletedAtMillis = when == null ? null : when.toMillis();
             return this;
@@ -257,7 +347,7 @@ public final class ScenarioJob {
                 summaries[i] = new Summary(status, statusSince, modelName, arn,
                         doc.get("CreationTime"), doc.get("LastModifiedTime"), doc.get("CompletionTime"));
             }
-            return new ScenarioJob(name, at, patches, summaries, List.copyOf(steps), deletedAtMillis);
+            return new ScenarioJob(name, at, patches, summaries, List.copyOf(steps), generatedSteps, deletedAtMillis, faults);
         }
 
         private static String firstNonNull(String a, String b) {
@@ -268,6 +358,7 @@ public final class ScenarioJob {
     @Override
     public String toString() {
         return "ScenarioJob[" + name + ", " + at.length + " versions, " + steps.size() + " steps"
-                + (deletedAtMillis == null ? "" : ", deleted at " + deletedAtMillis + " ms") + "]";
+                + (deletedAtMillis == null ? "" : ", deleted at " + deletedAtMillis + " ms")
+                + (faults == JobFaults.NONE ? "" : ", " + faults) + "]";
     }
 }

@@ -12,7 +12,11 @@
  *   <li>{@link dev.benchlake.emulator.Scenario}, {@link dev.benchlake.emulator.ScenarioJob},
  *       {@link dev.benchlake.emulator.ScenarioStep}: what it serves, as timelines of versions.</li>
  *   <li>{@link dev.benchlake.emulator.Fixtures}: generated jobs × steps across instance types.</li>
- *   <li>{@link dev.benchlake.emulator.Faults}: throttling, 5xx, latency, NextToken faults.</li>
+ *   <li>{@link dev.benchlake.emulator.Faults}: throttling, per-operation quotas, 5xx, latency, NextToken faults,
+ *       credentials-endpoint outages; {@link dev.benchlake.emulator.JobFaults}: per-job IAM denials, not-found
+ *       windows, latency.</li>
+ *   <li>{@link dev.benchlake.emulator.GeneratedSteps}: jobs of tens of thousands of steps, built on demand.</li>
+ *   <li>{@link dev.benchlake.emulator.Counters}: answered / throttled requests per operation, job and outcome.</li>
  *   <li>{@link dev.benchlake.emulator.EmulatorClock}, {@link dev.benchlake.emulator.ManualClock}: scenario time.</li>
  * </ul>
  *
