@@ -84,18 +84,21 @@ public final class ConnectWorker implements AutoCloseable {
 
     /**
      * Starts a worker with these settings (plus a REST listener on a free loopback port, {@code plugin.path} = the
-     * unpacked plugin archive and, standalone, a file offset store in {@code workDir}) and waits until it is ready:
+     * plugin archive unpacked into {@code workDir/plugins} unless the settings name a plugin.path, and, standalone, a file
+     * offset store in {@code workDir}) and waits until it is ready:
      * its REST API answers (standalone) or it has joined its group (distributed).
      */
     public static ConnectWorker start(Mode mode, Path workDir, Map<String, String> workerProps) throws IOException {
         Files.createDirectories(workDir);
-        Path pluginPath = workDir.resolve("plugins");
-        PluginArchive.unpackInto(pluginPath);
         int port = freePort();
         Map<String, String> props = new TreeMap<>(workerProps);
         props.put("listeners", "http://127.0.0.1:" + port);
         props.put("rest.advertised.host.name", "127.0.0.1");
-        props.put("plugin.path", pluginPath.toString());
+        if (!props.containsKey("plugin.path")) {
+            Path pluginPath = workDir.resolve("plugins");
+            PluginArchive.unpackInto(pluginPath);
+            props.put("plugin.path", pluginPath.toString());
+        }
         if (mode == Mode.STANDALONE) {
             props.putIfAbsent("offset.storage.file.filename", workDir.resolve("connect.offsets").toString());
         }

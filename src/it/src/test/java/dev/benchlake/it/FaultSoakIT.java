@@ -97,6 +97,9 @@ class FaultSoakIT {
                     .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
 
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            // the deleted job closes after its third not-found answer, 2 s after the first
+            Awaitility.await("the deleted job closed as not found").atMost(ConnectHarness.TIMEOUT)
+                    .until(() -> sum(server, "JobsNotFound") == 1);
             long throttled = 0;
             long transientErrors = 0;
             long tokenRestarts = 0;
@@ -118,6 +121,15 @@ class FaultSoakIT {
             assertThat(emulator.count("ListInferenceRecommendationsJobSteps", dev.benchlake.emulator.Outcome.VALIDATION))
                     .as("tokens the emulator refused").isPositive();
         }
+    }
+
+    private static long sum(MBeanServer server, String attribute) throws Exception {
+        long total = 0;
+        for (int task = 0; task < 2; task++) {
+            total += (Long) server.getAttribute(new ObjectName("dev.benchlake:type=source-task-metrics,connector=\"soak\",task="
+                    + task), attribute);
+        }
+        return total;
     }
 
     /** step_id/status of the steps whose final version is a terminal one. */

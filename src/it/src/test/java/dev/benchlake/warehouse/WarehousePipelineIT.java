@@ -112,7 +112,7 @@ class WarehousePipelineIT {
         }
         for (String c : List.of("initial_instance_count", "serverless_memory_size_mb", "serverless_max_concurrency",
                 "serverless_provisioned_concurrency", "max_invocations", "model_latency_ms", "model_setup_time",
-                "endpoint_max_invocations", "endpoint_model_latency_ms")) {
+                "endpoint_max_invocations", "endpoint_model_latency_ms", "identical_steps")) {
             t.put(c, "integer");
         }
         for (String c : List.of("cost_per_hour", "cost_per_inference", "cpu_utilization", "memory_utilization")) {
