@@ -73,4 +73,40 @@ class JobDiscoveryTest {
         api.put(job("d", t.plusSeconds(7_200 - 300)), List.of());
         assertThat(listing(d, 120_000)).as("a job reported late inside the overlap is still found").containsExactly("c", "d");
     }
+
+    @Test
+    void aListingThatLoopsThroughEarlierTokensEndsInsteadOfListingForever() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        List<String> tokensAsked = new ArrayList<>();
+        // page 1 → token A → token B → token A again: the next-page check alone would follow A→B→A forever
+        dev.benchlake.api.RecommenderApi looping = new dev.benchlake.api.RecommenderApi() {
+            @Override
+            public JobObservation describeJob(String jobName) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public JobPage listJobs(JobFilter filter, Instant modifiedAfter, int maxResults, String nextToken) {
+                tokensAsked.add(nextToken);
+                String next = nextToken == null ? "A" : nextToken.equals("A") ? "B" : "A";
+                return new JobPage(List.of(job("job-" + tokensAsked.size(), t)), next);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        JobDiscovery d = new JobDiscovery(looping, JobFilter.NONE, 0, 1, Duration.ofMinutes(5), Duration.ofMinutes(10),
+                new Random(1), stats);
+        List<String> found = listing(d, 0);
+        assertThat(tokensAsked).containsExactly(null, "A", "B");
+        assertThat(found).containsExactly("job-1", "job-2", "job-3");
+        assertThat(d.listedOnce()).isTrue();
+        assertThat(d.dueAtMs).as("listed again at the next interval").isEqualTo(Duration.ofMinutes(5).toMillis());
+    }
 }

@@ -110,8 +110,8 @@ class RealAccountsIT {
             steps.awaitUntil("the flaky job's 4 steps IN_PROGRESS", recs -> stepsOf(recs, "flaky-00000", "IN_PROGRESS") == 4);
 
             // the flaky job vanishes (eventual consistency): two not-found answers, then it is back, finished
-            emulator.updateJobFaults(flaky.name(), f -> f.notFound(TimeWindow.seconds(50, 150)));
             long notFoundBefore = emulator.count(DESCRIBE, Outcome.NOT_FOUND);
+            emulator.updateJobFaults(flaky.name(), f -> f.notFound(TimeWindow.seconds(50, 150)));
             Awaitility.await("two not-found answers for the flaky job").atMost(ConnectHarness.TIMEOUT)
                     .until(() -> emulator.count(DESCRIBE, Outcome.NOT_FOUND) >= notFoundBefore + 2);
             clock.set(Duration.ofSeconds(200));
