@@ -44,7 +44,8 @@ class AtLeastOnceFailoverIT {
             List<TopicReader.Rec> jobRecords = run.jobs.drain();
             Set<FleetScenario.Version> expected = FleetScenario.upTo(2);
             Map<String, Long> perContent = FailoverRun.perContent(records);
-            long duplicates = records.size() - perContent.size();
+            // copies beyond the first of each (step_id, content_hash): what a SIGKILL sends again without exactly-once
+            long duplicates = perContent.values().stream().mapToLong(n -> n - 1).sum();
             long duplicatedContents = perContent.values().stream().filter(n -> n > 1).count();
             Map<String, Long> closed = FailoverRun.closedJobs(jobRecords);
             String summary = String.format("at-least-once: %d step records for %d expected versions (%d distinct "
@@ -59,7 +60,9 @@ class AtLeastOnceFailoverIT {
             assertThat(perContent).as(summary).hasSize(expected.size());
             assertThat(FailoverRun.contentPerVersion(records).values()).as("one step id and hash per version")
                     .allSatisfy(ids -> assertThat(ids).hasSize(1));
-            assertThat(records.size()).as(summary).isEqualTo(expected.size() + duplicates);
+            // the documented bound (README): what the killed task sent after its last offset commit, far below a
+            // quarter of the versions; the graceful stop commits its offsets and adds none
+            assertThat(duplicates).as("duplicates: " + summary).isLessThanOrEqualTo(expected.size() / 4);
             assertThat(closed).as("every job closed").hasSize(FleetScenario.JOBS);
             assertThat(run.childMovedAfterMs).as("the killed worker's task moved").isPositive();
         }

@@ -138,8 +138,22 @@ class SecretsIT {
 
     private static void assertNoSecret(String where, String text) {
         for (String secret : SECRETS) {
-            assertThat(text).as(where).doesNotContain(secret);
+            for (String form : forms(secret)) {
+                assertThat(text).as(where + ": " + secret + " as " + form).doesNotContain(form);
+            }
         }
+        // the registry's Basic header value, user and password together
+        assertThat(text).as(where).doesNotContain(java.util.Base64.getEncoder().encodeToString(
+                ("bench:" + REGISTRY_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** A secret as it could leak: plain, Base64 (a Basic header), URL-encoded (a URL) and JSON-escaped (a body). */
+    static List<String> forms(String secret) {
+        byte[] bytes = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return List.of(secret, java.util.Base64.getEncoder().encodeToString(bytes),
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+                java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8),
+                new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(secret).toString().replace("\"", ""));
     }
 
     private static void startCapturing() {

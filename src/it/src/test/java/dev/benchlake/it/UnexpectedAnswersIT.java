@@ -40,7 +40,7 @@ class UnexpectedAnswersIT extends ConnectorTestSupport {
                                 + "\"ModelConfiguration\":{},\"Metrics\":{\"CostPerHour\":3.4028235E38,"
                                 + "\"CostPerInference\":1.4E-45,\"MaxInvocations\":2147483647,\"ModelLatency\":-2147483648,"
                                 + "\"CpuUtilization\":0.0,\"SomethingNew\":5}}}"))
-                .job(job("bare-minimum-002", "{\"Status\":\"IN_PROGRESS\"}",
+                .job(job("bare-minimum-002", "{\"Status\":\"IN_PROGRESS\",\"JobType\":\"Advanced\"}",
                         "{\"StepType\":\"BENCHMARK\",\"Status\":\"IN_PROGRESS\",\"InferenceBenchmark\":{"
                                 + "\"EndpointConfiguration\":{\"EndpointName\":\"ep-bare\",\"VariantName\":\"v\"},"
                                 + "\"ModelConfiguration\":{}}}"))
@@ -72,7 +72,7 @@ class UnexpectedAnswersIT extends ConnectorTestSupport {
         TopicReader.Rec bare = byJob.get("bare-minimum-002");
         assertThat(bare.text("instance_type")).isNull();
         assertThat(bare.value().get("cost_per_hour").isNull()).isTrue();
-        assertThat(bare.text("job_type")).isEqualTo("Default");
+        assertThat(bare.text("job_type")).as("as the scenario's job document says").isEqualTo("Advanced");
 
         // the garbled job fails to parse, is retried with backoff, and never stops the others
         int before = steps.drain().size();

@@ -20,18 +20,17 @@ class LargeScenarioTest {
     @Test
     void tenThousandJobsOfEightSteps() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        System.gc();
-        long before = memory.getHeapMemoryUsage().getUsed();
+        long before = usedAfterGc(memory);
         Fixtures.BenchmarkJobs spec = Fixtures.benchmarkJobs("bulk", 10_000, 8)
                 .createdEvery(Duration.ofSeconds(6)).stepStagger(Duration.ofSeconds(30)).stepDuration(Duration.ofSeconds(120))
                 .instanceTypes("ml.c5.xlarge", "ml.m5.large", "ml.g4dn.xlarge", "ml.inf1.xlarge", "ml.c6i.2xlarge",
                         "ml.r5.large", "ml.g5.xlarge", Fixtures.SERVERLESS)
                 .failEvery(13);
         Scenario scenario = Scenario.builder().jobs(spec.build()).build();
-        System.gc();
-        long retained = memory.getHeapMemoryUsage().getUsed() - before;
-        System.out.printf("10,000 x 8 scenario: about %d MB of heap%n", retained / (1024 * 1024));
-        assertThat(retained).as("heap retained by the scenario").isLessThan(128L * 1024 * 1024);
+        long retained = usedAfterGc(memory) - before;
+        java.lang.ref.Reference.reachabilityFence(scenario);
+        // 80,000 steps cannot take less than a byte each: a bound that the measurement itself can fail
+        assertThat(retained).as("heap retained by the scenario").isBetween(80_000L, 128L * 1024 * 1024);
 
         ManualClock clock = EmulatorClock.manual();
         clock.set(Duration.ofMillis(spec.jobCompletedAtMillis(9_999)));
@@ -70,5 +69,19 @@ class LargeScenarioTest {
                     .maxResults(100)).inferenceRecommendationsJobs()).extracting(InferenceRecommendationsJob::jobName)
                     .first().isEqualTo("bulk-05000");
         }
+    }
+
+    /** Used heap after full collections, repeated until it stops shrinking (a single System.gc() is a hint). */
+    private static long usedAfterGc(MemoryMXBean memory) {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long now = memory.getHeapMemoryUsage().getUsed();
+            if (now >= used) {
+                return now;
+            }
+            used = now;
+        }
+        return used;
     }
 }
