@@ -136,6 +136,20 @@ class ResilienceIT {
                 .contains("could not load AWS credentials", "errors.credentials.failure.timeout.ms=3000");
     }
 
+    @Test
+    void aWrongSecretFailsTheTaskAtOnceAsOnAwsBecauseTheEmulatorChecksTheSignature() {
+        name = "wrong-secret";
+        emulator = SageMakerEmulator.start(Scenario.builder().jobs(Fixtures.benchmarkJobs("sig", 1, 1).build())
+                .credentials("AKIDBENCHLAKETEST", "the-real-secret", null).build(), new ManualClock());
+        Map<String, String> props = ConnectHarness.connectorConfig(emulator, name, "sig-00000");
+        props.put("aws.secret.access.key", "not-the-real-secret");
+        harness.connect().configureConnector(name, props);
+        Awaitility.await("the task fails").atMost(ConnectHarness.TIMEOUT).ignoreExceptions().until(() ->
+                "FAILED".equals(harness.connect().connectorStatus(name).tasks().get(0).state()));
+        assertThat(harness.connect().connectorStatus(name).tasks().get(0).trace())
+                .contains("InvalidSignatureException", "does not match the signature you provided");
+    }
+
     /** Connect's own metrics of the connector's task, removed when the task thread has ended. */
     private static ObjectName connectTaskMetrics(MBeanServer server, String connector) throws Exception {
         for (ObjectName n : server.queryNames(new ObjectName("kafka.connect:type=source-task-metrics,*"), null)) {

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -278,7 +279,7 @@ public final class SageMakerEmulator implements AutoCloseable {
                     }
                     started = System.nanoTime();
                 }
-                checkSignature(ex);
+                checkSignature(ex, raw);
                 if (!faults.takeQuota(operation)) {
                     info.quotaThrottled = true;
                     throw InjectedError.THROTTLING.toException(operation, scenario.callerArn(), null);
@@ -348,7 +349,7 @@ public final class SageMakerEmulator implements AutoCloseable {
         }
     }
 
-    private void checkSignature(HttpExchange ex) throws ApiException {
+    private void checkSignature(HttpExchange ex, byte[] body) throws ApiException {
         if (!scenario.requireSigV4()) {
             return;
         }
@@ -377,6 +378,9 @@ public final class SageMakerEmulator implements AutoCloseable {
                 throw new ApiException(400, "UnrecognizedClientException", "The security token included in the request is invalid.",
                         Outcome.ACCESS_DENIED);
             }
+            // the keys are known: the signature itself is checked, with the SDK's own signer
+            SigV4Verifier.verify(ex.getRequestMethod(), ex.getRequestURI(), ex.getRequestHeaders(), body, keys,
+                    scenario.region(), Instant.now());
         }
     }
 
