@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -89,6 +90,15 @@ public final class ConnectWorker implements AutoCloseable {
      * its REST API answers (standalone) or it has joined its group (distributed).
      */
     public static ConnectWorker start(Mode mode, Path workDir, Map<String, String> workerProps) throws IOException {
+        return start(mode, workDir, workerProps, List.of());
+    }
+
+    /**
+     * As {@link #start(Mode, Path, Map)}, with extra options for the worker's JVM after the test kit's own (a
+     * {@code -javaagent:} such as the Prometheus JMX exporter, system properties).
+     */
+    public static ConnectWorker start(Mode mode, Path workDir, Map<String, String> workerProps, List<String> jvmOptions)
+            throws IOException {
         Files.createDirectories(workDir);
         int port = freePort();
         Map<String, String> props = new TreeMap<>(workerProps);
@@ -112,8 +122,9 @@ public final class ConnectWorker implements AutoCloseable {
         Files.writeString(log4j, LOG4J, StandardCharsets.UTF_8);
         Path logFile = workDir.resolve("connect-worker-" + port + ".log");
         String cp = String.join(java.io.File.pathSeparator, classpath().stream().map(Path::toString).toList());
-        ChildJvm jvm = ChildJvm.of("connect-worker-" + port, cp,
-                List.of("-Xmx384m", "-Dlog4j2.configurationFile=" + log4j.toUri()), mode.mainClass,
+        List<String> options = new ArrayList<>(List.of("-Xmx384m", "-Dlog4j2.configurationFile=" + log4j.toUri()));
+        options.addAll(jvmOptions);
+        ChildJvm jvm = ChildJvm.of("connect-worker-" + port, cp, options, mode.mainClass,
                 List.of(workerFile.toString()), workDir, logFile);
         ConnectWorker worker = new ConnectWorker(jvm, port);
         jvm.start();

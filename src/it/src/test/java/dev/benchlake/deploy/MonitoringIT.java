@@ -1,0 +1,281 @@
+package dev.benchlake.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.benchlake.connect.TaskMetricsMBean;
+import dev.benchlake.emulator.Counters;
+import dev.benchlake.emulator.InjectedError;
+import dev.benchlake.emulator.ManualClock;
+import dev.benchlake.emulator.SageMakerEmulator;
+import dev.benchlake.emulator.Scenario;
+import dev.benchlake.it.ConnectHarness;
+import dev.benchlake.it.ConnectWorker;
+import dev.benchlake.it.TopicReader;
+import dev.benchlake.quickstart.stack.Layout;
+
+/**
+ * config/prometheus/ and config/grafana/ on a real worker: a Kafka Connect worker in its own JVM (plain Connect, the
+ * plugin archive on its plugin.path) with the Prometheus JMX exporter agent and Benchlake's rules runs the three-job
+ * scenario with two throttled calls. Its /metrics then shows Benchlake's series with the values the scenario implies
+ * (and the emulator counted), the worker's own series agreeing with them, and every query of the Grafana dashboard
+ * names only series of that scrape.
+ */
+class MonitoringIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String NAME = "benchlake-monitored";
+    private static final String DESCRIBE = "DescribeInferenceRecommendationsJob";
+    private static final String LIST_STEPS = "ListInferenceRecommendationsJobSteps";
+    private static final String LIST_JOBS = "ListInferenceRecommendationsJobs";
+    /** three-jobs.json: its jobs and how many steps each has. */
+    private static final Map<String, Integer> STEPS_PER_JOB = Map.of(
+            "resnet50-nightly-001", 3, "bert-base-ondemand-002", 4, "xgboost-serverless-003", 2);
+    private static final int PAGE_SIZE = 2;
+    private static final int THROTTLED = 2;
+
+    @TempDir
+    static Path work;
+    private static EmbeddedKafkaCluster kafka;
+    private static SageMakerEmulator emulator;
+    private static ConnectWorker worker;
+    private static URI metrics;
+    private static TopicReader jobRecords;
+    private static Scrape scrape;
+
+    @BeforeAll
+    static void runTheScenarioAndScrape() throws Exception {
+        kafka = new EmbeddedKafkaCluster(1, new Properties());
+        kafka.start();
+        // at scenario time 2,000 s every job and step of three-jobs.json has finished: one pass each, then closed
+        emulator = SageMakerEmulator.start(Scenario.fromResource("scenarios/three-jobs.json"),
+                new ManualClock().set(Duration.ofSeconds(2_000)));
+        emulator.faults().failNext(LIST_STEPS, InjectedError.THROTTLING, THROTTLED);
+
+        int port = freePort();
+        metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
+        String agent = "-javaagent:" + agentJar() + "=127.0.0.1:" + port + ":"
+                + Layout.file("config/prometheus/benchlake-jmx-exporter.yml");
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        props.put("offset.flush.interval.ms", "500");
+        worker = ConnectWorker.start(ConnectWorker.Mode.STANDALONE, work.resolve("worker"), props, List.of(agent));
+
+        Map<String, String> config = ConnectHarness.connectorConfig(emulator, NAME, STEPS_PER_JOB.keySet().toArray(String[]::new));
+        config.put("page.size", Integer.toString(PAGE_SIZE));
+        HttpResponse<String> created = worker.post("/connectors", JSON.writeValueAsString(Map.of("name", NAME, "config", config)));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        jobRecords = new TopicReader(kafka.bootstrapServers(), NAME + ".jobs", false);
+        try {
+            jobRecords.awaitUntil("every job closed", recs -> recs.stream().filter(r -> r.value().get("closed").asBoolean())
+                    .count() == STEPS_PER_JOB.size());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nworker log:\n" + worker.logTail(), e);
+        }
+        // closed jobs cost no calls: once the emulator's count stands still, the task's counters do too
+        AtomicLong calls = new AtomicLong(-1);
+        Awaitility.await("no more API calls").atMost(ConnectHarness.TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    long now = emulator.counters().total();
+                    return calls.getAndSet(now) == now;
+                });
+        Awaitility.await("the exporter shows every job closed").atMost(ConnectHarness.TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> {
+                    scrape = Scrape.parse(get(metrics));
+                    return scrape.value("benchlake_jobs_closed_total", task()) == STEPS_PER_JOB.size();
+                });
+        // kept for a look after the run: what a Prometheus server would have stored
+        Files.writeString(Path.of("target/monitoring-it-metrics.txt"), scrape.text());
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {jobRecords, worker, emulator}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // keep closing the others
+                }
+            }
+        }
+        if (kafka != null) {
+            kafka.stop();
+        }
+    }
+
+    @Test
+    void callSeriesCountEveryCallByOperationAsTheEmulatorAnsweredThem() {
+        Counters counters = emulator.counters();
+        // one pass per job: a describe (job.names, no listing) and its step pages; the throttled pages are made again
+        long pages = STEPS_PER_JOB.values().stream().mapToLong(steps -> (steps + PAGE_SIZE - 1) / PAGE_SIZE).sum();
+
+        assertThat(scrape.value("benchlake_api_calls_total", task("operation", "Describe")))
+                .isEqualTo(STEPS_PER_JOB.size()).isEqualTo(counters.requests(DESCRIBE));
+        assertThat(scrape.value("benchlake_api_calls_total", task("operation", "ListSteps")))
+                .isEqualTo(pages + THROTTLED).isEqualTo(counters.requests(LIST_STEPS));
+        assertThat(scrape.value("benchlake_api_calls_total", task("operation", "ListJobs")))
+                .isZero().isEqualTo(counters.requests(LIST_JOBS));
+        assertThat(scrape.value("benchlake_step_pages_total", task())).isEqualTo(pages).isEqualTo(counters.ok(LIST_STEPS));
+        assertThat(scrape.value("benchlake_discovery_pages_total", task())).isZero();
+    }
+
+    @Test
+    void throttleSeriesCountTheInjectedThrottlesAndNoOtherError() {
+        assertThat(scrape.value("benchlake_api_throttled_total", task()))
+                .isEqualTo(THROTTLED).isEqualTo(emulator.counters().throttled(LIST_STEPS));
+        for (String none : List.of("benchlake_api_transient_errors_total", "benchlake_api_job_errors_total",
+                "benchlake_token_restarts_total", "benchlake_jobs_not_found_total", "benchlake_jobs_denied")) {
+            assertThat(scrape.value(none, task())).as(none).isZero();
+        }
+    }
+
+    @Test
+    void recordSeriesCountNineStepsAndEveryJobRecordOnTheTopic() {
+        int steps = STEPS_PER_JOB.values().stream().mapToInt(Integer::intValue).sum();
+        int jobs = jobRecords.drain().size();
+
+        assertThat(scrape.value("benchlake_step_records_total", task())).isEqualTo(steps);
+        assertThat(scrape.value("benchlake_job_records_total", task())).isEqualTo(jobs).isPositive();
+        assertThat(scrape.value("benchlake_unidentified_steps_total", task())).isZero();
+    }
+
+    @Test
+    void jobAndLagSeriesShowThreeJobsClosedAndNoneDue() {
+        assertThat(scrape.value("benchlake_jobs_known", task())).isEqualTo(STEPS_PER_JOB.size());
+        assertThat(scrape.value("benchlake_jobs_closed_total", task())).isEqualTo(STEPS_PER_JOB.size());
+        assertThat(scrape.value("benchlake_jobs_active", task())).isZero();
+        // a closed job is never due again, so nothing is late
+        assertThat(scrape.value("benchlake_oldest_due_job_lag_seconds", task())).isZero();
+        assertThat(scrape.value("benchlake_polls_total", task())).isPositive();
+        // poll() returns by its one-second deadline; the margin is for a busy 2-core machine
+        assertThat(scrape.value("benchlake_longest_poll_seconds", task())).isBetween(0.0, 5.0);
+    }
+
+    @Test
+    void workerSeriesShowTheRunningTaskAndEveryRecordWrittenToKafka() {
+        double emitted = scrape.value("benchlake_step_records_total", task()) + scrape.value("benchlake_job_records_total", task());
+
+        assertThat(scrape.value("kafka_connect_worker_connector_count", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("kafka_connect_worker_task_count", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("kafka_connect_worker_connector_startup_success_total", Map.of())).isEqualTo(1);
+        assertThat(scrape.value("kafka_connect_connector_status", Map.of("connector", NAME, "status", "running"))).isEqualTo(1);
+        assertThat(scrape.value("kafka_connect_connector_task_status", task("status", "running"))).isEqualTo(1);
+        assertThat(scrape.value("kafka_connect_source_task_source_record_poll_total", task())).isEqualTo(emitted);
+        assertThat(scrape.value("kafka_connect_source_task_source_record_write_total", task())).isEqualTo(emitted);
+        assertThat(scrape.value("kafka_connect_task_error_total_record_errors", task())).isZero();
+    }
+
+    @Test
+    void everyAttributeOfTheTaskMBeanHasARuleAndItsSeriesIsInTheScrape() throws IOException {
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Layout.file("config/prometheus/benchlake-jmx-exporter.yml").toFile())
+                .get("rules");
+        Map<String, String> seriesByAttribute = new TreeMap<>();
+        for (Method getter : TaskMetricsMBean.class.getMethods()) {
+            String attribute = getter.getName().substring("get".length());
+            // what the exporter matches a rule against, with the rule's pattern as the exporter wraps it
+            String line = "dev.benchlake<type=source-task-metrics, connector=\"" + NAME + "\", task=0><>" + attribute + ": 1";
+            for (JsonNode rule : rules) {
+                if (Pattern.compile("^.*(?:" + rule.get("pattern").asText() + ").*$").matcher(line).matches()) {
+                    seriesByAttribute.put(attribute, rule.get("name").asText());
+                    break;
+                }
+            }
+        }
+        Set<String> benchlakeSeries = new TreeSet<>(scrape.names());
+        benchlakeSeries.removeIf(n -> !n.startsWith("benchlake_"));
+
+        // ApiCalls is the sum of benchlake_api_calls_total over its operations: the rules file says so
+        assertThat(seriesByAttribute.keySet()).hasSize(TaskMetricsMBean.class.getMethods().length - 1).doesNotContain("ApiCalls");
+        assertThat(benchlakeSeries).isEqualTo(new TreeSet<>(seriesByAttribute.values()));
+    }
+
+    @Test
+    void everyGrafanaQueryUsesOnlySeriesTheScrapeReturned() throws IOException {
+        JsonNode dashboard = JSON.readTree(Layout.file("config/grafana/benchlake.json").toFile());
+        List<String> queries = new ArrayList<>();
+        dashboard.findValues("expr").forEach(e -> queries.add(e.asText()));
+        // a variable's query is an object since Grafana 10, a string before
+        dashboard.path("templating").path("list").forEach(v -> queries.add(v.path("query").path("query").asText(v.path("query").asText())));
+        Set<String> used = new TreeSet<>();
+        queries.forEach(q -> used.addAll(PromQl.metricNames(q)));
+
+        assertThat(queries).as("every panel's queries, nested ones included").hasSizeGreaterThan(20);
+        assertThat(used).contains("benchlake_api_calls_total", "benchlake_api_throttled_total", "benchlake_step_records_total",
+                "benchlake_oldest_due_job_lag_seconds", "kafka_connect_connector_task_status");
+        assertThat(scrape.names()).containsAll(used);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+
+    private static Map<String, String> task(String... more) {
+        Map<String, String> labels = new HashMap<>(Map.of("connector", NAME, "task", "0"));
+        for (int i = 0; i < more.length; i += 2) {
+            labels.put(more[i], more[i + 1]);
+        }
+        return labels;
+    }
+
+    private static Path agentJar() throws IOException {
+        Path dir = Path.of("target/jmx-exporter").toAbsolutePath();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException(dir + " does not exist: `mvn verify` fills it (phase pre-integration-test)");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("jmx_prometheus_javaagent-")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no jmx_prometheus_javaagent jar in " + dir));
+        }
+    }
+
+    private static String get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(uri + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
