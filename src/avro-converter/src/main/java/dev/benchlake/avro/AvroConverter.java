@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.DatumWriter;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.data.Schema;
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Kafka Connect converter for Avro in the Confluent wire format (magic byte {@code 0}, 4-byte big-endian schema id,
  * Avro binary), with schemas kept in a Confluent-API schema registry. Configuration: {@link AvroConverterConfig}
- * (Confluent's key names). Schema mapping: {@link AvroSchemas}.
+ * (Confluent's key names). Schema mapping: {@link AvroSchemas}. Values go through Avro's generic data
+ * ({@link ConnectToGeneric}, {@link GenericToConnect}) and Apache Avro's own datum writer and reader
+ * ({@link FramedEncoder}, {@link GenericReading}).
  * <p>
  * Every schema lookup is cached: once a Connect schema (writing) or a schema id (reading) has been seen, records
  * convert without any registry call. A registry that cannot be reached (or answers 5xx) within
@@ -45,27 +50,31 @@ public class AvroConverter implements Converter, Versioned, Closeable {
     private volatile WriteState lastWrite;
     private volatile ReadState lastRead;
 
-    private static final ThreadLocal<AvroBinary.Sink> SINKS = ThreadLocal.withInitial(() -> new AvroBinary.Sink(512));
+    private static final ThreadLocal<FramedEncoder> ENCODERS = ThreadLocal.withInitial(FramedEncoder::new);
+    /** No logical-type conversions: {@link ConnectToGeneric} gives the writer plain longs, ints and buffers. */
+    private static final GenericData PLAIN = new GenericData();
 
     /** Everything needed to write values of one Connect schema. */
     private static final class WriteState {
         final Schema connect;
         final org.apache.avro.Schema avro;
-        final AvroValueCodec.ValueWriter writer;
+        final ConnectToGeneric toGeneric;
+        final DatumWriter<Object> writer;
         /** topic -> target (subject, id, writer); bounded by the number of topics a task writes to. */
         final Map<String, WriteTarget> targets = new ConcurrentHashMap<>();
 
-        WriteState(Schema connect, org.apache.avro.Schema avro, AvroValueCodec.ValueWriter writer) {
+        WriteState(Schema connect, org.apache.avro.Schema avro) {
             this.connect = connect;
             this.avro = avro;
-            this.writer = writer;
+            this.toGeneric = ConnectToGeneric.of(connect, avro, rootName(avro));
+            this.writer = new GenericDatumWriter<>(avro, PLAIN);
         }
     }
 
-    private record WriteTarget(String subject, int id, AvroValueCodec.ValueWriter writer) {
+    private record WriteTarget(String subject, int id, ConnectToGeneric toGeneric, DatumWriter<Object> writer) {
     }
 
-    private record ReadState(int id, Schema connect, AvroValueCodec.ValueReader reader) {
+    private record ReadState(int id, Schema connect, GenericReading reading, GenericToConnect toConnect) {
     }
 
     public AvroConverter() {
@@ -136,59 +145,59 @@ public class AvroConverter implements Converter, Versioned, Closeable {
             target = resolveTarget(topic, state);
             state.targets.put(topic, target);
         }
-        AvroBinary.Sink sink = SINKS.get();
-        sink.reset();
-        sink.writeByte(MAGIC_BYTE);
-        sink.writeIntBigEndian(target.id());
+        Object datum;
         try {
-            target.writer().write(value, sink);
+            datum = target.toGeneric().convert(value);
         } catch (DataException e) {
             throw new DataException("Topic " + topic + ", subject '" + target.subject() + "': " + e.getMessage(), e);
         } catch (ClassCastException e) {
             throw new DataException("Topic " + topic + ", subject '" + target.subject() + "': value does not match schema "
                     + AvroSchemas.describe(schema) + ": " + e.getMessage(), e);
         }
-        byte[] out = sink.toByteArray();
-        if (sink.size() > 1 << 20) {
-            SINKS.remove(); // do not keep a huge buffer per thread
+        try {
+            return ENCODERS.get().encode(target.id(), target.writer(), datum);
+        } catch (RuntimeException e) {
+            // not expected: ConnectToGeneric made the datum fit the schema; Avro's message names the field
+            throw new DataException("Topic " + topic + ", subject '" + target.subject() + "': Avro could not write the value: "
+                    + e.getMessage(), e);
         }
-        return out;
     }
 
     private WriteState newWriteState(Schema connect) {
         org.apache.avro.Schema avro = AvroSchemas.originalAvroSchema(connect)
                 .orElseGet(() -> AvroSchemas.toAvroSchema(connect, metaData));
-        String root = avro.getType() == org.apache.avro.Schema.Type.RECORD ? avro.getFullName() : avro.getType().getName();
-        return new WriteState(connect, avro, AvroValueCodec.writer(connect, avro, root));
+        return new WriteState(connect, avro);
+    }
+
+    private static String rootName(org.apache.avro.Schema avro) {
+        return avro.getType() == org.apache.avro.Schema.Type.RECORD ? avro.getFullName() : avro.getType().getName();
     }
 
     private WriteTarget resolveTarget(String topic, WriteState state) {
         String subject = strategy.subject(topic, isKey, state.avro);
         try {
             if (autoRegister) {
-                return new WriteTarget(subject, register(subject, state.avro), state.writer);
+                return new WriteTarget(subject, register(subject, state.avro), state.toGeneric, state.writer);
             }
             if (useLatest) {
                 SchemaRegistryClient.RegisteredSchema latest = client.latest(subject).orElseThrow(() -> new DataException(
                         "Subject '" + subject + "' does not exist in the schema registry at " + client.activeUrl()
                                 + " (use.latest.version=true, auto.register.schemas=false)"));
-                String root = latest.schema().getType() == org.apache.avro.Schema.Type.RECORD
-                        ? latest.schema().getFullName() : latest.schema().getType().getName();
-                AvroValueCodec.ValueWriter writer;
+                ConnectToGeneric toGeneric;
                 try {
-                    writer = AvroValueCodec.writer(state.connect, latest.schema(), root);
+                    toGeneric = ConnectToGeneric.of(state.connect, latest.schema(), rootName(latest.schema()));
                 } catch (DataException e) {
                     throw new DataException("Subject '" + subject + "': the data's Connect schema cannot be written with "
                             + "the latest registered version " + latest.version() + " (use.latest.version=true): "
                             + e.getMessage(), e);
                 }
-                return new WriteTarget(subject, latest.id(), writer);
+                return new WriteTarget(subject, latest.id(), toGeneric, new GenericDatumWriter<>(latest.schema(), PLAIN));
             }
             SchemaRegistryClient.RegisteredSchema found = client.lookup(subject, state.avro).orElseThrow(() -> new DataException(
                     "The schema of this data is not registered under subject '" + subject + "' in the schema registry at "
                             + client.activeUrl() + ", and auto.register.schemas=false: register it first. Schema: "
                             + state.avro));
-            return new WriteTarget(subject, found.id(), state.writer);
+            return new WriteTarget(subject, found.id(), state.toGeneric, state.writer);
         } catch (SchemaRegistryException.Unavailable e) {
             throw new RetriableException("Topic " + topic + ", subject '" + subject + "': " + e.getMessage()
                     + ". The record was not converted; it can be retried.", e);
@@ -254,23 +263,12 @@ public class AvroConverter implements Converter, Versioned, Closeable {
             state = readStates.computeIfAbsent(id, k -> newReadState(topic, k));
             lastRead = state;
         }
-        AvroBinary.Source in = new AvroBinary.Source(value, HEADER_SIZE, value.length);
-        Object result;
         try {
-            result = state.reader().read(in);
-        } catch (AvroBinary.TruncatedException e) {
-            throw new DataException("Topic " + topic + ", schema id " + id + ": Avro data is truncated (" + e.getMessage() + ")");
-        } catch (AvroBinary.MalformedException e) {
-            throw new DataException("Topic " + topic + ", schema id " + id + ": Avro data is corrupt (" + e.getMessage() + ")");
+            Object datum = state.reading().read(value, HEADER_SIZE);
+            return new SchemaAndValue(state.connect(), state.toConnect().convert(datum));
         } catch (DataException e) {
             throw new DataException("Topic " + topic + ", schema id " + id + ": " + e.getMessage(), e);
         }
-        if (in.remaining() != 0) {
-            throw new DataException("Topic " + topic + ", schema id " + id + ": " + in.remaining()
-                    + " unexpected byte(s) after the Avro value (at offset " + in.position() + "); the data does not "
-                    + "match the schema it claims");
-        }
-        return new SchemaAndValue(state.connect(), result);
     }
 
     private ReadState newReadState(String topic, int id) {
@@ -292,8 +290,7 @@ public class AvroConverter implements Converter, Versioned, Closeable {
         } catch (DataException e) {
             throw new DataException("Topic " + topic + ", schema id " + id + ": " + e.getMessage(), e);
         }
-        String root = avro.getType() == org.apache.avro.Schema.Type.RECORD ? avro.getFullName() : avro.getType().getName();
-        return new ReadState(id, connect, AvroValueCodec.reader(avro, connect, root));
+        return new ReadState(id, connect, new GenericReading(avro), GenericToConnect.of(avro, connect, rootName(avro)));
     }
 
     private void checkConfigured() {

@@ -23,6 +23,8 @@ import org.apache.avro.util.Utf8;
 final class BoundedDecoder extends Decoder {
     /** Items, over all blocks of one message, of a schema with arrays of field-less records. */
     static final int MAX_ITEMS_WITH_EMPTY_RECORDS = 1 << 20;
+    /** Strings up to this size are decoded through a reused buffer; a larger one gets a buffer of its own. */
+    private static final int MAX_SCRATCH = 1 << 16;
 
     private BinaryDecoder in;
     private int end;
@@ -63,14 +65,17 @@ final class BoundedDecoder extends Decoder {
     }
 
     private long items(long count) throws IOException {
-        int remaining = remaining();
         if (limits.emptyItems()) {
+            // a record without fields takes no bytes, so the input left cannot bound how many there are: a budget does
             itemBudget -= count;
             if (itemBudget < 0) {
                 throw MalformedAvroException.corrupt("block of " + count + " item(s) at offset " + position()
                         + " goes over the limit of " + MAX_ITEMS_WITH_EMPTY_RECORDS + " items per message");
             }
-        } else if (count > remaining) {
+            return count;
+        }
+        int remaining = remaining();
+        if (count > remaining) {
             throw MalformedAvroException.truncated("block of " + count + " item(s) at offset " + position()
                     + " cannot fit in the " + remaining + " byte(s) that remain");
         }
@@ -124,11 +129,12 @@ final class BoundedDecoder extends Decoder {
     @Override
     public String readString() throws IOException {
         int length = length();
-        if (scratch.length < length) {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
+        if (scratch.length < length && length <= MAX_SCRATCH) {
+            scratch = new byte[Math.min(MAX_SCRATCH, Math.max(length, scratch.length * 2))];
         }
-        in.readFixed(scratch, 0, length);
-        return new String(scratch, 0, length, StandardCharsets.UTF_8);
+        byte[] buffer = length <= scratch.length ? scratch : new byte[length];
+        in.readFixed(buffer, 0, length);
+        return new String(buffer, 0, length, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -13,8 +13,6 @@ import org.apache.avro.io.EncoderFactory;
  * an Avro {@link DatumWriter}. Not thread-safe: the converter keeps one per thread and reuses its buffer and encoder.
  */
 final class FramedEncoder {
-    static final byte MAGIC_BYTE = 0;
-    static final int HEADER_SIZE = 5;
     /** A buffer that grew past this for one large record is not kept for the next. */
     private static final int MAX_KEPT_BUFFER = 1 << 20;
 
@@ -25,7 +23,7 @@ final class FramedEncoder {
         // first: reusing the encoder flushes what a failed write left in it, and the reset then drops it
         encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
         buffer.reset();
-        buffer.write(MAGIC_BYTE);
+        buffer.write(AvroConverter.MAGIC_BYTE);
         buffer.write(schemaId >>> 24);
         buffer.write(schemaId >>> 16);
         buffer.write(schemaId >>> 8);
