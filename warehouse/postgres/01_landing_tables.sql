@@ -7,6 +7,11 @@
 -- long -> bigint, boolean -> boolean, string -> text. A test (LandingDdlTest) checks this file against the .avsc files.
 --
 -- The sink must write timestamps as UTC: give the connection TimeZone=UTC (see config/benchlake-sink-postgres.json).
+--
+-- Primary keys are the record keys (version 2): job names are unique only within one AWS account and region, and
+-- several connectors (accounts, regions) may land in these tables, so both are part of every key. aws_account_id is
+-- nullable in the value but never in the key: the sink writes the key's value, the empty string when no account is
+-- known (see schemas/BenchmarkStepKey.avsc). Tables created with the version-1 keys: migrations/keys_v2.sql.
 
 CREATE TABLE IF NOT EXISTS benchmark_steps (
     step_id                            text             NOT NULL,
@@ -48,11 +53,12 @@ CREATE TABLE IF NOT EXISTS benchmark_steps (
     model_name                         text,
     model_package_version_arn          text,
     identical_steps                    integer,
-    PRIMARY KEY (job_name, step_id)
+    PRIMARY KEY (aws_account_id, aws_region, job_name, step_id)
 );
 
-CREATE INDEX IF NOT EXISTS benchmark_steps_series
-    ON benchmark_steps (model_name, instance_type, job_creation_time);
+-- the models read completed steps per model and configuration, in run order
+CREATE INDEX IF NOT EXISTS benchmark_steps_runs
+    ON benchmark_steps (aws_account_id, aws_region, model_name, instance_type, job_creation_time);
 
 CREATE TABLE IF NOT EXISTS recommendation_jobs (
     job_name                  text        NOT NULL,
@@ -77,5 +83,5 @@ CREATE TABLE IF NOT EXISTS recommendation_jobs (
     content_hash              text        NOT NULL,
     observed_at               timestamptz NOT NULL,
     read_error                text,
-    PRIMARY KEY (job_name)
+    PRIMARY KEY (aws_account_id, aws_region, job_name)
 );

@@ -1,225 +1,420 @@
 -- Benchlake SQL models for PostgreSQL (13+), on the landing tables of 01_landing_tables.sql
 -- (or the tables the JDBC sink created: the column names are the same).
--- Re-runnable: every object is CREATE OR REPLACE. Tested by dev.benchlake.warehouse.WarehousePipelineIT.
+-- Tested by dev.benchlake.warehouse.WarehousePipelineIT and TrendScenarioIT; the definitions and the reasoning behind
+-- them are in warehouse/README.md.
 --
 -- Terms
---   run      one COMPLETED benchmark step of one job (one instance type x configuration, one night)
---   series   the runs that are comparable over time: same model, job type, instance type (or serverless
---            memory size), initial instance count and environment parameters
---   run_at   when the run's job was created (the nightly schedule), else when the benchmark started
+--   run        one COMPLETED benchmark step of one job
+--   model      a model package's group (from the version ARN; the version is an attribute of the run), else the
+--              model name
+--   series     the runs that measure the same thing, so that comparing them over time compares like with like: same
+--              account, region, model, job type, endpoint configuration (instance type and count, or the whole
+--              serverless configuration), inference specification, compiled or not, environment parameters, and
+--              load (the job's traffic pattern and duration). series_id names it.
+--   run_at     when the run's job was created (the nightly schedule), else when the benchmark started
+--   run order  within a series: run_at, then invocation_start_time, job_name, endpoint_name, step_id, so that runs
+--              of one job (equal run_at) always come in the same order
+--
+-- NULL is a value here: a serverless run has no instance type, most runs no compilation job. Series are compared
+-- through series_id (never NULL); other joins use IS NOT DISTINCT FROM where a column may be NULL.
 
--- 1. Latest state of each step. With insert.mode=upsert the landing table already holds one row per step; with
---    an append-only sink (insert.mode=insert, or a data lake) this picks the latest observation of each step.
-CREATE OR REPLACE VIEW benchmark_step_latest AS
-SELECT DISTINCT ON (s.job_name, s.step_id) s.*
+-- Re-runnable: drops what it defines first (including objects of the version-1 models), then creates. A view of
+-- your own on top of these makes the DROP fail rather than vanish with it: drop it, run this file, create it again.
+DROP VIEW IF EXISTS benchmark_regressions_current, best_price_performance_overall, price_performance,
+    failure_rate_by_instance_type, benchmark_trends_by_job, benchmark_trends_daily, benchmark_series,
+    completed_benchmarks, benchmark_step_details, benchmark_step_latest, recommendation_job_latest;
+DROP FUNCTION IF EXISTS cheapest_configuration(double precision, double precision, timestamptz);
+DROP FUNCTION IF EXISTS capacity_plan(double precision, double precision, timestamptz);
+DROP FUNCTION IF EXISTS best_price_performance(double precision, timestamptz);
+DROP FUNCTION IF EXISTS benchmark_regressions(double precision, integer, double precision, double precision);
+DROP FUNCTION IF EXISTS benchmark_regression_checks(double precision, integer, double precision, double precision);
+DROP FUNCTION IF EXISTS benchmark_regressions(double precision, integer);
+DROP FUNCTION IF EXISTS benchmark_regression_checks(double precision, integer);
+
+-- 1. Latest state of each step and job. With insert.mode=upsert the landing tables already hold one row per key;
+--    with an append-only sink (insert.mode=insert, or a data lake) this picks the latest observation of each.
+CREATE VIEW benchmark_step_latest AS
+SELECT DISTINCT ON (s.aws_account_id, s.aws_region, s.job_name, s.step_id) s.*
 FROM benchmark_steps s
-ORDER BY s.job_name, s.step_id, s.observed_at DESC, s.content_hash;
+ORDER BY s.aws_account_id, s.aws_region, s.job_name, s.step_id, s.observed_at DESC, s.content_hash;
 
--- Latest state of each job (same reasoning).
-CREATE OR REPLACE VIEW recommendation_job_latest AS
-SELECT DISTINCT ON (j.job_name) j.*
+CREATE VIEW recommendation_job_latest AS
+SELECT DISTINCT ON (j.aws_account_id, j.aws_region, j.job_name) j.*
 FROM recommendation_jobs j
-ORDER BY j.job_name, j.observed_at DESC, j.content_hash;
+ORDER BY j.aws_account_id, j.aws_region, j.job_name, j.observed_at DESC, j.content_hash;
 
--- 2. One row per completed benchmark, with the job's own record joined (job type, model, whether Benchlake has
---    read everything of the job: job_closed) and derived measures.
-CREATE OR REPLACE VIEW completed_benchmarks AS
-SELECT s.job_name,
-       s.step_id,
-       coalesce(j.model_name, s.model_name, j.model_package_version_arn, s.model_package_version_arn) AS model_name,
-       coalesce(j.job_type, s.job_type)                                       AS job_type,
-       coalesce(s.instance_type, 'serverless-' || s.serverless_memory_size_mb || 'MB') AS instance_type,
-       coalesce(s.initial_instance_count, 0)                                  AS initial_instance_count,
-       coalesce(s.environment_parameters, '{}')                               AS environment,
-       coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time) AS run_at,
-       (coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time) AT TIME ZONE 'UTC')::date AS run_date,
-       s.invocation_start_time,
-       s.invocation_end_time,
-       s.benchmark_duration_ms,
-       s.model_latency_ms,
-       s.max_invocations,
-       s.cost_per_hour,
-       s.cost_per_inference,
-       s.cost_per_inference * 1e6                                             AS cost_per_1m_inferences,
-       s.cpu_utilization,
-       s.memory_utilization,
-       s.endpoint_name,
-       coalesce(j.closed, false)                                              AS job_closed,
-       s.observed_at
-FROM benchmark_step_latest s
-LEFT JOIN recommendation_job_latest j ON j.job_name = s.job_name
-WHERE s.status = 'COMPLETED';
+-- How a configuration reads in answers: the instance type, or serverless-<memory>MB-max<concurrency>[-prov<n>].
+CREATE OR REPLACE FUNCTION benchmark_configuration(instance_type text, memory_mb integer, max_concurrency integer,
+                                                   provisioned integer)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+               WHEN instance_type IS NOT NULL THEN instance_type
+               WHEN memory_mb IS NOT NULL OR max_concurrency IS NOT NULL
+                   THEN 'serverless-' || coalesce(memory_mb::text, '?') || 'MB-max' || coalesce(max_concurrency::text, '?')
+                        || coalesce('-prov' || provisioned, '')
+           END
+$$;
 
--- 3. Trends per series and day: latency, throughput (max invocations per minute) and cost.
-CREATE OR REPLACE VIEW benchmark_trends_daily AS
-SELECT model_name, job_type, instance_type, initial_instance_count, environment, run_date,
+-- 2. Every step's latest state with its job joined: the model identity, the configuration, the load, the series.
+CREATE VIEW benchmark_step_details AS
+SELECT d.*,
+       -- one value for all the series' columns, NULLs included (jsonb tells null from ''), so that joins and
+       -- partitions compare series with a plain =
+       md5(jsonb_build_array(d.aws_account_id, d.aws_region, d.model_kind, d.model, d.job_type, d.instance_type,
+                             d.initial_instance_count, d.serverless_memory_size_mb, d.serverless_max_concurrency,
+                             d.serverless_provisioned_concurrency, d.inference_specification_name, d.compiled,
+                             d.environment, d.traffic_pattern, d.job_duration_seconds)::text) AS series_id
+FROM (
+    SELECT s.aws_account_id,
+           s.aws_region,
+           s.job_name,
+           s.step_id,
+           s.status,
+           s.is_terminal,
+           s.failure_reason,
+           CASE WHEN pkg.arn IS NULL THEN 'model' ELSE 'model-package' END                     AS model_kind,
+           coalesce(pkg.package_group, j.model_name, s.model_name, pkg.arn)                    AS model,
+           pkg.version                                                                         AS model_package_version,
+           pkg.arn                                                                             AS model_package_version_arn,
+           coalesce(j.job_type, s.job_type)                                                    AS job_type,
+           benchmark_configuration(s.instance_type, s.serverless_memory_size_mb, s.serverless_max_concurrency,
+                                   s.serverless_provisioned_concurrency)                       AS configuration,
+           s.instance_type,
+           s.initial_instance_count,
+           s.serverless_memory_size_mb,
+           s.serverless_max_concurrency,
+           s.serverless_provisioned_concurrency,
+           s.inference_specification_name,
+           -- compiled or not is the input; the compilation job's name changes with every compilation, like a version
+           s.compilation_job_name IS NOT NULL                                                  AS compiled,
+           s.compilation_job_name,
+           coalesce(s.environment_parameters, '{}')                                            AS environment,
+           j.traffic_pattern,
+           j.job_duration_seconds,
+           coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)             AS run_at,
+           (coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time) AT TIME ZONE 'UTC')::date AS run_date,
+           s.invocation_start_time,
+           s.invocation_end_time,
+           s.benchmark_duration_ms,
+           s.model_latency_ms,
+           s.max_invocations,
+           s.cost_per_hour,
+           s.cost_per_inference,
+           s.cost_per_inference * 1e6                                                          AS cost_per_1m_inferences,
+           s.cpu_utilization,
+           s.memory_utilization,
+           s.endpoint_name,
+           coalesce(j.closed, false)                                                           AS job_closed,
+           s.observed_at
+    FROM benchmark_step_latest s
+    -- the job of the same account and region: job names repeat across them. aws_region is never NULL; the account
+    -- is NULL in append-only tables when no one knew it
+    LEFT JOIN recommendation_job_latest j
+           ON j.aws_account_id IS NOT DISTINCT FROM s.aws_account_id
+          AND j.aws_region = s.aws_region
+          AND j.job_name = s.job_name
+    CROSS JOIN LATERAL (
+        SELECT a.arn,
+               substring(a.arn FROM ':model-package/([^/]+)/[0-9]+$')           AS package_group,
+               substring(a.arn FROM ':model-package/[^/]+/([0-9]+)$')::integer AS version
+        FROM (SELECT coalesce(j.model_package_version_arn, s.model_package_version_arn) AS arn) a
+    ) pkg
+) d;
+
+-- One row per completed benchmark.
+CREATE VIEW completed_benchmarks AS
+SELECT *
+FROM benchmark_step_details
+WHERE status = 'COMPLETED';
+
+-- 3. The series: one row each, with every input that defines it and its runs.
+CREATE VIEW benchmark_series AS
+SELECT c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
+       c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
+       c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
+       c.traffic_pattern, c.job_duration_seconds,
+       count(*)                        AS runs,
+       min(c.run_at)                   AS first_run_at,
+       max(c.run_at)                   AS last_run_at,
+       min(c.model_package_version)    AS first_model_package_version,
+       max(c.model_package_version)    AS last_model_package_version
+FROM completed_benchmarks c
+GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
+         c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
+         c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
+         c.traffic_pattern, c.job_duration_seconds;
+
+-- 4. Trends per series and day: latency, throughput (max invocations per minute) and cost.
+CREATE VIEW benchmark_trends_daily AS
+SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date,
        count(*)                                                                  AS runs,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY model_latency_ms)             AS median_latency_ms,
-       min(model_latency_ms)                                                     AS min_latency_ms,
-       max(model_latency_ms)                                                     AS max_latency_ms,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY max_invocations)              AS median_max_invocations,
-       max(max_invocations)                                                      AS max_max_invocations,
-       avg(cost_per_hour)                                                        AS avg_cost_per_hour,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY cost_per_1m_inferences)       AS median_cost_per_1m_inferences
-FROM completed_benchmarks
-GROUP BY model_name, job_type, instance_type, initial_instance_count, environment, run_date;
+       max(c.model_package_version)                                              AS model_package_version,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY c.model_latency_ms)           AS median_latency_ms,
+       min(c.model_latency_ms)                                                   AS min_latency_ms,
+       max(c.model_latency_ms)                                                   AS max_latency_ms,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY c.max_invocations)            AS median_max_invocations,
+       max(c.max_invocations)                                                    AS max_max_invocations,
+       avg(c.cost_per_hour)                                                      AS avg_cost_per_hour,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY c.cost_per_1m_inferences)     AS median_cost_per_1m_inferences
+FROM completed_benchmarks c
+GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date;
 
 -- ... and per job (a nightly job is one point of each of its series).
-CREATE OR REPLACE VIEW benchmark_trends_by_job AS
-SELECT model_name, job_type, instance_type, initial_instance_count, environment, job_name,
-       min(run_at)                                                               AS run_at,
+CREATE VIEW benchmark_trends_by_job AS
+SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
+       min(c.run_at)                                                             AS run_at,
        count(*)                                                                  AS runs,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY model_latency_ms)             AS median_latency_ms,
-       max(max_invocations)                                                      AS max_max_invocations,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY cost_per_1m_inferences)       AS median_cost_per_1m_inferences
-FROM completed_benchmarks
-GROUP BY model_name, job_type, instance_type, initial_instance_count, environment, job_name;
+       max(c.model_package_version)                                              AS model_package_version,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY c.model_latency_ms)           AS median_latency_ms,
+       max(c.max_invocations)                                                    AS max_max_invocations,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY c.cost_per_1m_inferences)     AS median_cost_per_1m_inferences
+FROM completed_benchmarks c
+GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name;
 
--- 4. Regression detection.
---    Each run's metric against the median of the same series' earlier runs (all of them, or the last `trailing_runs`
---    runs). Three metrics, each with the direction that is worse:
---      model_latency_ms         higher is worse: regressed when value > median * (1 + threshold)
---      max_invocations          lower is worse:  regressed when value < median * (1 - threshold)
---      cost_per_1m_inferences   higher is worse: regressed when value > median * (1 + threshold)
---    A series' first run has no baseline (baseline_median null, never regressed).
-CREATE OR REPLACE FUNCTION benchmark_regression_checks(threshold double precision DEFAULT 0.2,
-                                                       trailing_runs integer DEFAULT NULL)
-RETURNS TABLE (model_name text, job_type text, instance_type text, initial_instance_count integer,
-               environment text, metric text, job_name text, run_at timestamptz, run_date date,
-               value double precision, baseline_runs bigint, baseline_median double precision,
-               change double precision, regressed boolean)
+-- The median of an array, as percentile_cont(0.5) computes it (the mean of the two middle values of an even count).
+CREATE OR REPLACE FUNCTION benchmark_median(vals double precision[])
+RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(vals) AS v
+$$;
+
+-- 5. Regression detection.
+--    Each run's metric against its series' earlier runs (in run order; all of them, or the last `trailing_runs`):
+--    their median and their median absolute deviation (MAD, the spread that one outlier does not move). The change
+--    in the worse direction (worsening: value - median for latency and cost, median - value for throughput) makes a
+--    regression only when it is larger than each of
+--      threshold * median              relative: 0.2 = 20 % worse
+--      noise_mads * MAD                the series' own noise: 3 = three times its usual distance from the median
+--      min_latency_change_ms           for model_latency_ms only: the API reports whole milliseconds, so a change of
+--                                      one millisecond is the resolution, not a regression (4 -> 5 ms is +25 %)
+--    (the floor is met at equality: a change of exactly min_latency_change_ms counts). A NULL parameter is 0 (that
+--    check off). A series' first run has no baseline (baseline_runs 0, never regressed).
+CREATE FUNCTION benchmark_regression_checks(threshold double precision DEFAULT 0.2,
+                                            trailing_runs integer DEFAULT NULL,
+                                            noise_mads double precision DEFAULT 3,
+                                            min_latency_change_ms double precision DEFAULT 2)
+RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model text, job_type text, configuration text,
+               metric text, run_order bigint, job_name text, step_id text, model_package_version integer,
+               run_at timestamptz, run_date date, value double precision, baseline_runs bigint,
+               baseline_median double precision, baseline_mad double precision, baseline_min_version integer,
+               baseline_max_version integer, change double precision, regressed boolean)
 LANGUAGE sql STABLE AS $$
     WITH runs AS (
-        SELECT c.*, m.metric, m.value, m.worse
+        SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
+               c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
+               row_number() OVER (PARTITION BY c.series_id, m.metric
+                                  ORDER BY c.run_at, c.invocation_start_time, c.job_name, c.endpoint_name, c.step_id)
+                   AS run_order
         FROM completed_benchmarks c
         CROSS JOIN LATERAL (VALUES ('model_latency_ms',       c.model_latency_ms::double precision,  1),
                                    ('max_invocations',        c.max_invocations::double precision,  -1),
                                    ('cost_per_1m_inferences', c.cost_per_1m_inferences,              1))
                            AS m(metric, value, worse)
         WHERE m.value IS NOT NULL
+    ), baselines AS (
+        -- each run with the values of the earlier runs it is compared with: a window frame, no self-join
+        SELECT r.*,
+               count(*) OVER earlier                      AS n,
+               array_agg(r.value) OVER earlier            AS earlier_values,
+               min(r.model_package_version) OVER earlier  AS min_version,
+               max(r.model_package_version) OVER earlier  AS max_version
+        FROM runs r
+        WINDOW earlier AS (PARTITION BY r.series_id, r.metric ORDER BY r.run_order
+                           ROWS BETWEEN coalesce(trailing_runs, 2147483647) PRECEDING AND 1 PRECEDING)
+    ), compared AS (
+        SELECT b.*, c.median,
+               benchmark_median(ARRAY(SELECT abs(v - c.median) FROM unnest(b.earlier_values) AS v)) AS mad,
+               b.worse * (b.value - c.median) AS worsening
+        FROM baselines b
+        CROSS JOIN LATERAL (SELECT benchmark_median(b.earlier_values) AS median) c
     )
-    SELECT r.model_name, r.job_type, r.instance_type, r.initial_instance_count, r.environment, r.metric,
-           r.job_name, r.run_at, r.run_date, r.value, b.n, b.median,
-           CASE WHEN b.median > 0 THEN r.value / b.median - 1 END,
-           coalesce(CASE WHEN r.worse > 0 THEN r.value > b.median * (1 + threshold)
-                         ELSE r.value < b.median * (1 - threshold) END, false)
-    FROM runs r
-    CROSS JOIN LATERAL (
-        SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY e.value) AS median
-        FROM (SELECT p.value
-              FROM runs p
-              WHERE p.metric = r.metric
-                AND p.model_name = r.model_name AND p.job_type IS NOT DISTINCT FROM r.job_type
-                AND p.instance_type = r.instance_type AND p.initial_instance_count = r.initial_instance_count
-                AND p.environment = r.environment
-                AND p.run_at < r.run_at
-              ORDER BY p.run_at DESC
-              LIMIT trailing_runs) e
-    ) b
+    SELECT x.series_id, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric, x.run_order,
+           x.job_name, x.step_id, x.model_package_version, x.run_at, x.run_date, x.value, x.n, x.median, x.mad,
+           x.min_version, x.max_version,
+           CASE WHEN x.median > 0 THEN x.value / x.median - 1 END,
+           coalesce(x.worsening > coalesce(threshold, 0) * abs(x.median)
+                    AND x.worsening > coalesce(noise_mads, 0) * x.mad
+                    AND (x.metric <> 'model_latency_ms' OR x.worsening >= coalesce(min_latency_change_ms, 0)),
+                    false)
+    FROM compared x
 $$;
 
---    The regressions in force: series whose LATEST run is regressed against the median of its earlier runs, with
---    the run the regression started at (regressed_since: the first of the unbroken streak of regressed runs that
---    ends with the latest one). With `trailing_runs` set, a regression older than about half the window becomes the
---    new baseline and stops being reported: leave it null to compare with all earlier runs.
-CREATE OR REPLACE FUNCTION benchmark_regressions(threshold double precision DEFAULT 0.2,
-                                                 trailing_runs integer DEFAULT NULL)
-RETURNS TABLE (model_name text, job_type text, instance_type text, initial_instance_count integer,
-               environment text, metric text, latest_job_name text, latest_run_at timestamptz,
+--    The regressions in force: series whose LATEST run (in run order) is regressed, with the run the regression
+--    started at (regressed_since: the first of the unbroken streak of regressed runs that ends with the latest one)
+--    and the model package versions involved: model_package_version (the latest run's), regressed_since_version, and
+--    baseline_min_version..baseline_max_version (the versions of the runs the latest one was compared with), so that
+--    "version 7 is 25 % slower than versions 1-6 on ml.g5.xlarge" is one row. With `trailing_runs` set, a regression
+--    older than about half the window becomes the new baseline and stops being reported: leave it NULL to compare
+--    with all earlier runs.
+CREATE FUNCTION benchmark_regressions(threshold double precision DEFAULT 0.2,
+                                      trailing_runs integer DEFAULT NULL,
+                                      noise_mads double precision DEFAULT 3,
+                                      min_latency_change_ms double precision DEFAULT 2)
+RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model text, job_type text, configuration text,
+               metric text, latest_job_name text, latest_run_at timestamptz, model_package_version integer,
                latest_value double precision, baseline_runs bigint, baseline_median double precision,
-               change double precision, regressed_since timestamptz, regressed_since_date date, regressed_runs bigint)
+               baseline_mad double precision, baseline_min_version integer, baseline_max_version integer,
+               change double precision, regressed_since timestamptz, regressed_since_date date,
+               regressed_since_version integer, regressed_runs bigint)
 LANGUAGE sql STABLE AS $$
     WITH checks AS (
-        SELECT * FROM benchmark_regression_checks(threshold, trailing_runs)
-    ), ranked AS (
+        SELECT * FROM benchmark_regression_checks(threshold, trailing_runs, noise_mads, min_latency_change_ms)
+    ), marked AS (
         SELECT c.*,
-               row_number() OVER w AS newest_first,
-               max(c.run_at) FILTER (WHERE NOT c.regressed)
-                   OVER (PARTITION BY c.model_name, c.job_type, c.instance_type, c.initial_instance_count,
-                                      c.environment, c.metric) AS last_good_at
+               max(c.run_order) OVER w                                            AS latest_order,
+               coalesce(max(c.run_order) FILTER (WHERE NOT c.regressed) OVER w, 0) AS last_good_order
         FROM checks c
-        WINDOW w AS (PARTITION BY c.model_name, c.job_type, c.instance_type, c.initial_instance_count,
-                                  c.environment, c.metric ORDER BY c.run_at DESC)
-    ), streak AS (
-        SELECT r.model_name, r.job_type, r.instance_type, r.initial_instance_count, r.environment, r.metric,
-               min(r.run_at) AS since, count(*) AS runs
-        FROM ranked r
-        WHERE r.regressed AND r.run_at > coalesce(r.last_good_at, '-infinity'::timestamptz)
-        GROUP BY 1, 2, 3, 4, 5, 6
+        WINDOW w AS (PARTITION BY c.series_id, c.metric)
+    ), streaks AS (
+        -- the unbroken streak of regressed runs at the end of each series
+        SELECT m.*, m.regressed AND m.run_order > m.last_good_order AS in_streak
+        FROM marked m
+    ), counted AS (
+        SELECT s.*,
+               first_value(s.run_at) OVER streak                 AS since,
+               first_value(s.model_package_version) OVER streak  AS since_version,
+               count(*) OVER (PARTITION BY s.series_id, s.metric, s.in_streak) AS streak_runs
+        FROM streaks s
+        WINDOW streak AS (PARTITION BY s.series_id, s.metric, s.in_streak ORDER BY s.run_order)
     )
-    SELECT l.model_name, l.job_type, l.instance_type, l.initial_instance_count, l.environment, l.metric,
-           l.job_name, l.run_at, l.value, l.baseline_runs, l.baseline_median, l.change,
-           s.since, (s.since AT TIME ZONE 'UTC')::date, s.runs
-    FROM ranked l
-    JOIN streak s USING (model_name, job_type, instance_type, initial_instance_count, environment, metric)
-    WHERE l.newest_first = 1 AND l.regressed
+    SELECT l.series_id, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration, l.metric,
+           l.job_name, l.run_at, l.model_package_version, l.value, l.baseline_runs, l.baseline_median,
+           l.baseline_mad, l.baseline_min_version, l.baseline_max_version, l.change,
+           l.since, (l.since AT TIME ZONE 'UTC')::date, l.since_version, l.streak_runs
+    FROM counted l
+    WHERE l.run_order = l.latest_order AND l.regressed
 $$;
 
---    With the default threshold (20 %), comparing with all earlier runs.
-CREATE OR REPLACE VIEW benchmark_regressions_current AS
-SELECT * FROM benchmark_regressions(0.2, NULL);
+--    With the defaults: 20 %, all earlier runs, 3 MADs, 2 ms.
+CREATE VIEW benchmark_regressions_current AS
+SELECT * FROM benchmark_regressions();
 
--- 5. Price/performance.
---    cost per 1M inferences = cost_per_inference * 1,000,000 (SageMaker's CostPerInference: the endpoint's hourly
---    cost spread over the requests it sustains at max_invocations). Per series over its completed runs: the median
---    cost per 1M inferences and the median latency. The best instance for a model is the series with the lowest
---    median cost per 1M inferences among those whose median latency meets the bound (ties: lower latency, then
---    higher throughput, then name).
-CREATE OR REPLACE VIEW price_performance AS
-SELECT model_name, instance_type, initial_instance_count, environment,
-       count(*)                                                            AS runs,
-       min(run_at)                                                         AS first_run_at,
-       max(run_at)                                                         AS last_run_at,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY cost_per_1m_inferences) AS median_cost_per_1m_inferences,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY model_latency_ms)       AS median_latency_ms,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY max_invocations)        AS median_max_invocations,
-       avg(cost_per_hour)                                                  AS avg_cost_per_hour
-FROM completed_benchmarks
-WHERE cost_per_inference IS NOT NULL
-GROUP BY model_name, instance_type, initial_instance_count, environment;
-
-CREATE OR REPLACE FUNCTION best_price_performance(max_latency_ms double precision DEFAULT NULL,
-                                                  since timestamptz DEFAULT NULL)
-RETURNS TABLE (model_name text, instance_type text, initial_instance_count integer, environment text,
-               runs bigint, median_cost_per_1m_inferences double precision, median_latency_ms double precision,
-               median_max_invocations double precision, candidates bigint)
+-- 6. Capacity-aware price/performance.
+--    For a latency target (ms) and an expected traffic (requests per second): what each configuration of each model
+--    would cost an hour to serve that traffic, from the medians of its runs (since `since`, and of the model
+--    package's newest benchmarked version only: the version you would deploy).
+--      instances    the API's MaxInvocations and CostPerHour are per instance: ceil(traffic * 60 / MaxInvocations)
+--                   instances (at least one) at CostPerHour each. Each instance then runs at or below the load it was
+--                   benchmarked at, where ModelLatency was measured, so the latency holds.
+--      serverless   billed per request: CostPerInference * requests an hour. A serverless endpoint does not scale
+--                   past its MaxConcurrency, so the traffic must fit in its benchmarked MaxInvocations. The API's
+--                   metrics leave out provisioned concurrency's hourly charge (said so in `note`), and a serverless
+--                   run without CostPerInference cannot be compared (said so, and never chosen).
+--    Unlike CostPerInference alone, which assumes an endpoint saturated at MaxInvocations, this prices the endpoint
+--    you would actually run: at low traffic a small instance, or serverless, beats the big one that is cheapest per
+--    inference.
+CREATE FUNCTION capacity_plan(max_latency_ms double precision, requests_per_second double precision,
+                              since timestamptz DEFAULT NULL)
+RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model_kind text, model text,
+               model_package_version integer, job_type text, configuration text, inference_specification_name text,
+               compiled boolean, environment text, basis text, runs bigint,
+               median_latency_ms double precision, median_max_invocations double precision, instance_count integer,
+               hourly_cost numeric, meets_latency boolean, meets_traffic boolean, note text)
 LANGUAGE sql STABLE AS $$
-    WITH p AS (
-        SELECT c.model_name, c.instance_type, c.initial_instance_count, c.environment, count(*) AS runs,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.cost_per_1m_inferences) AS cost,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.model_latency_ms)       AS latency,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY c.max_invocations)        AS invocations
+    WITH recent AS (
+        SELECT c.*,
+               max(c.model_package_version) OVER (PARTITION BY c.aws_account_id, c.aws_region, c.model_kind, c.model)
+                   AS newest_version
         FROM completed_benchmarks c
-        WHERE c.cost_per_inference IS NOT NULL AND (since IS NULL OR c.run_at >= since)
-        GROUP BY 1, 2, 3, 4
-    ), eligible AS (
-        SELECT p.*, count(*) OVER (PARTITION BY p.model_name) AS candidates,
-               row_number() OVER (PARTITION BY p.model_name
-                                  ORDER BY p.cost, p.latency, p.invocations DESC, p.instance_type) AS rank
-        FROM p
-        WHERE max_latency_ms IS NULL OR p.latency <= max_latency_ms
+        WHERE since IS NULL OR c.run_at >= since
+    ), measured AS (
+        SELECT r.series_id, r.aws_account_id, r.aws_region, r.model_kind, r.model, r.model_package_version,
+               r.job_type, r.configuration, r.inference_specification_name, r.compiled, r.environment,
+               CASE WHEN r.instance_type IS NOT NULL THEN 'instances' ELSE 'serverless' END AS basis,
+               r.serverless_provisioned_concurrency AS provisioned,
+               count(*) AS runs,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY r.model_latency_ms)    AS latency,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY r.max_invocations)     AS invocations,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY r.cost_per_hour)       AS cost_per_hour,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY r.cost_per_inference)  AS cost_per_inference
+        FROM recent r
+        WHERE r.model_package_version IS NOT DISTINCT FROM r.newest_version
+        GROUP BY r.series_id, r.aws_account_id, r.aws_region, r.model_kind, r.model, r.model_package_version,
+                 r.job_type, r.configuration, r.inference_specification_name, r.compiled, r.environment,
+                 r.instance_type IS NOT NULL, r.serverless_provisioned_concurrency
+    ), sized AS (
+        SELECT m.*,
+               CASE WHEN m.basis = 'instances' AND m.invocations > 0
+                    THEN greatest(1, ceil(requests_per_second::numeric * 60 / m.invocations::numeric))::integer
+               END AS instances
+        FROM measured m
     )
-    SELECT e.model_name, e.instance_type, e.initial_instance_count, e.environment, e.runs, e.cost, e.latency,
-           e.invocations, e.candidates
-    FROM eligible e
-    WHERE e.rank = 1
+    SELECT s.series_id, s.aws_account_id, s.aws_region, s.model_kind, s.model, s.model_package_version, s.job_type,
+           s.configuration, s.inference_specification_name, s.compiled, s.environment, s.basis, s.runs, s.latency,
+           s.invocations, s.instances,
+           CASE WHEN s.basis = 'instances' THEN s.instances * s.cost_per_hour::numeric
+                ELSE s.cost_per_inference::numeric * requests_per_second::numeric * 3600
+           END,
+           s.latency <= max_latency_ms,
+           CASE WHEN s.basis = 'instances' THEN s.instances IS NOT NULL
+                ELSE requests_per_second * 60 <= s.invocations
+           END,
+           CASE
+               WHEN s.invocations IS NULL OR s.invocations <= 0 THEN 'no MaxInvocations: capacity unknown'
+               WHEN s.basis = 'instances' AND s.cost_per_hour IS NULL THEN 'no CostPerHour: not comparable'
+               WHEN s.basis = 'instances' THEN NULL
+               WHEN s.cost_per_inference IS NULL THEN 'serverless without CostPerInference: not comparable'
+               WHEN requests_per_second * 60 > s.invocations
+                   THEN 'serverless: the traffic is above the MaxInvocations benchmarked at this MaxConcurrency'
+               WHEN s.provisioned > 0
+                   THEN 'serverless: CostPerInference x requests an hour; provisioned concurrency not priced by the API'
+               ELSE 'serverless: CostPerInference x requests an hour'
+           END
+    FROM sized s
 $$;
 
---    With no latency bound, over all runs.
-CREATE OR REPLACE VIEW best_price_performance_overall AS
-SELECT * FROM best_price_performance(NULL, NULL);
+--    Per account, region and model: the cheapest configuration that meets both the latency target and the traffic
+--    (ties: lower latency, fewer instances, configuration name). `candidates` counts the configurations that met
+--    both; a model none of whose configurations does gets a row with NULL configuration and a note saying so.
+CREATE FUNCTION cheapest_configuration(max_latency_ms double precision, requests_per_second double precision,
+                                       since timestamptz DEFAULT NULL)
+RETURNS TABLE (aws_account_id text, aws_region text, model_kind text, model text, model_package_version integer,
+               configuration text, inference_specification_name text, compiled boolean, environment text,
+               job_type text, basis text, instance_count integer, hourly_cost numeric,
+               median_latency_ms double precision, median_max_invocations double precision, runs bigint,
+               candidates bigint, series_id text, note text)
+LANGUAGE sql STABLE AS $$
+    WITH plan AS (
+        SELECT p.*, coalesce(p.meets_latency AND p.meets_traffic AND p.hourly_cost IS NOT NULL, false) AS fits
+        FROM capacity_plan(max_latency_ms, requests_per_second, since) p
+    ), ranked AS (
+        -- per model, the configurations that fit first, cheapest first: rank 1 is the answer, or says there is none
+        SELECT p.*,
+               count(*) FILTER (WHERE p.fits) OVER m AS candidates,
+               row_number() OVER (m ORDER BY p.fits DESC, p.hourly_cost, p.median_latency_ms, p.instance_count,
+                                             p.configuration, p.series_id) AS rank
+        FROM plan p
+        WINDOW m AS (PARTITION BY p.aws_account_id, p.aws_region, p.model_kind, p.model)
+    )
+    SELECT r.aws_account_id, r.aws_region, r.model_kind, r.model, r.model_package_version,
+           CASE WHEN r.fits THEN r.configuration END,
+           CASE WHEN r.fits THEN r.inference_specification_name END,
+           CASE WHEN r.fits THEN r.compiled END,
+           CASE WHEN r.fits THEN r.environment END,
+           CASE WHEN r.fits THEN r.job_type END,
+           CASE WHEN r.fits THEN r.basis END,
+           CASE WHEN r.fits THEN r.instance_count END,
+           CASE WHEN r.fits THEN r.hourly_cost END,
+           CASE WHEN r.fits THEN r.median_latency_ms END,
+           CASE WHEN r.fits THEN r.median_max_invocations END,
+           CASE WHEN r.fits THEN r.runs END,
+           r.candidates,
+           CASE WHEN r.fits THEN r.series_id END,
+           CASE WHEN r.fits THEN r.note ELSE 'no configuration meets both the latency target and the traffic' END
+    FROM ranked r
+    WHERE r.rank = 1
+$$;
 
--- 6. Failure rate per instance type: of the steps that reached a terminal status, how many FAILED.
-CREATE OR REPLACE VIEW failure_rate_by_instance_type AS
-SELECT coalesce(s.instance_type, 'serverless-' || s.serverless_memory_size_mb || 'MB') AS instance_type,
+-- 7. Failure rate per instance type (or serverless configuration), over all accounts and regions: of the steps
+--    that reached a terminal status, how many FAILED.
+CREATE VIEW failure_rate_by_instance_type AS
+SELECT coalesce(d.configuration, '(no endpoint)')                                AS instance_type,
        count(*)                                                                 AS terminal_steps,
-       count(*) FILTER (WHERE s.status = 'COMPLETED')                           AS completed_steps,
-       count(*) FILTER (WHERE s.status = 'FAILED')                              AS failed_steps,
-       count(*) FILTER (WHERE s.status NOT IN ('COMPLETED', 'FAILED'))          AS other_terminal_steps,
-       (count(*) FILTER (WHERE s.status = 'FAILED'))::double precision / count(*) AS failure_rate,
-       count(DISTINCT coalesce(j.model_name, s.model_name))                     AS models,
-       max(coalesce(s.invocation_end_time, s.observed_at)) FILTER (WHERE s.status = 'FAILED') AS last_failure_at
-FROM benchmark_step_latest s
-LEFT JOIN recommendation_job_latest j ON j.job_name = s.job_name
-WHERE s.is_terminal
+       count(*) FILTER (WHERE d.status = 'COMPLETED')                           AS completed_steps,
+       count(*) FILTER (WHERE d.status = 'FAILED')                              AS failed_steps,
+       count(*) FILTER (WHERE d.status NOT IN ('COMPLETED', 'FAILED'))          AS other_terminal_steps,
+       (count(*) FILTER (WHERE d.status = 'FAILED'))::double precision / count(*) AS failure_rate,
+       count(DISTINCT (d.model_kind, d.model))                                  AS models,
+       max(coalesce(d.invocation_end_time, d.observed_at)) FILTER (WHERE d.status = 'FAILED') AS last_failure_at
+FROM benchmark_step_details d
+WHERE d.is_terminal
 GROUP BY 1;

@@ -41,16 +41,32 @@ public class InferenceRecommenderSourceTask extends SourceTask {
         List<String> mine = config.jobNames().stream().filter(job -> JobShard.of(job, count) == index).toList();
         RecommenderApi api = SdkRecommenderApi.create(config);
         TransactionContext transactions = context.transactionContext();
-        engine = new SourceEngine(api, config, index, count, Time.SYSTEM, new Random(), context.offsetStorageReader(),
-                transactions, stats);
-        engine.start(mine);
+        try {
+            engine = new SourceEngine(api, config, index, count, Time.SYSTEM, new Random(), context.offsetStorageReader(),
+                    transactions, stats);
+            engine.start(mine);
+        } catch (RuntimeException e) {
+            // a malformed stored offset, say: the SDK clients (and their connection pools) must not leak
+            if (engine != null) {
+                engine.stop();
+                engine = null;
+            } else {
+                api.close();
+            }
+            throw e;
+        }
         metrics = TaskMetrics.register(props.getOrDefault("name", "benchlake"), index, stats, engine);
         log.info("task {}/{} reading {} jobs", index + 1, count, mine.size());
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        return engine.poll();
+        long started = System.nanoTime();
+        try {
+            return engine.poll();
+        } finally {
+            stats.pollReturned((System.nanoTime() - started) / 1_000_000);
+        }
     }
 
     @Override

@@ -138,6 +138,16 @@ final class TaskMetrics implements TaskMetricsMBean, AutoCloseable {
     }
 
     @Override
+    public long getPolls() {
+        return stats.polls.get();
+    }
+
+    @Override
+    public long getLongestPollMs() {
+        return stats.longestPollMs.get();
+    }
+
+    @Override
     public long getJobsDenied() {
         return stats.jobsDenied.get();
     }

@@ -33,6 +33,12 @@ public interface TaskMetricsMBean {
 
     long getJobsNotFound();
 
+    /** Polls that returned to Connect. */
+    long getPolls();
+
+    /** The longest poll so far, in ms: Connect stops or rebalances a task only after its poll returned. */
+    long getLongestPollMs();
+
     /** Jobs whose calls IAM denies now; each is tried again after errors.access.denied.retry.ms. */
     long getJobsDenied();
 

@@ -25,6 +25,15 @@ public final class TaskStats {
     /** Calls made ahead whose answers were not used, because the job's state had moved on; made again. */
     public final AtomicLong callsDiscarded = new AtomicLong();
 
+    /** Polls that returned to Connect, and the longest of them: a poll blocks Connect's stop and rebalance. */
+    public final AtomicLong polls = new AtomicLong();
+    public final AtomicLong longestPollMs = new AtomicLong();
+
+    public void pollReturned(long ms) {
+        polls.incrementAndGet();
+        longestPollMs.accumulateAndGet(ms, Math::max);
+    }
+
     /** Counts a failed call that is retried: by its kind, throttling apart from faults. */
     public void countRetried(dev.benchlake.api.ApiErrorKind kind) {
         switch (kind) {

@@ -15,8 +15,16 @@ public final class StepRecords {
     private StepRecords() {
     }
 
-    public static Struct stepKey(String jobName, String stepId) {
-        return new Struct(RecordSchemas.STEP_KEY).put("job_name", jobName).put("step_id", stepId);
+    /**
+     * The key of a step record, taken from its value so that the two always agree: job names are unique only within
+     * one account and region, so the key carries both (BenchmarkStepKey version 2).
+     */
+    public static Struct stepKey(Struct stepValue) {
+        return new Struct(RecordSchemas.STEP_KEY)
+                .put("aws_account_id", keyAccount(stepValue))
+                .put("aws_region", stepValue.getString("aws_region"))
+                .put("job_name", stepValue.getString("job_name"))
+                .put("step_id", stepValue.getString("step_id"));
     }
 
     /**
@@ -96,8 +104,21 @@ public final class StepRecords {
         return s.put("content_hash", ContentHash.of(s, RecordSchemas.STEP_UNVERSIONED));
     }
 
-    public static Struct jobKey(String jobName) {
-        return new Struct(RecordSchemas.JOB_KEY).put("job_name", jobName);
+    /** The key of a job record, taken from its value (RecommendationJobKey version 2: account, region, job name). */
+    public static Struct jobKey(Struct jobValue) {
+        return new Struct(RecordSchemas.JOB_KEY)
+                .put("aws_account_id", keyAccount(jobValue))
+                .put("aws_region", jobValue.getString("aws_region"))
+                .put("job_name", jobValue.getString("job_name"));
+    }
+
+    /**
+     * A key field cannot be null (it becomes a primary key column): a record whose account neither the job ARN nor
+     * aws.account.id gives (a job never read, denied or not found) is keyed with the empty string.
+     */
+    private static String keyAccount(Struct value) {
+        String account = value.getString("aws_account_id");
+        return account == null ? "" : account;
     }
 
     /** Hash of what the API reported for a job plus Benchlake's closed state and why it cannot read the job. */

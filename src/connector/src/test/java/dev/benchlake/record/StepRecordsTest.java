@@ -160,4 +160,45 @@ class StepRecordsTest {
         assertThat(hash).as("the input configuration is part of the job's content")
                 .isNotEqualTo(StepRecords.jobContentHash(job.withInputConfig(null), true, "COMPLETE", null));
     }
+
+    @Test
+    void stepKeysOfOneJobNameInTwoAccountsAndTwoRegionsNeverCollide() {
+        StepObservation step = TestSteps.completed("nightly-1", "ml.c5.xlarge", "ep-1");
+        String id = StepIdentity.stepId(step);
+        JobObservation accountA = TestSteps.job("nightly-1", "COMPLETED");
+        JobObservation accountB = new JobObservation("nightly-1",
+                "arn:aws:sagemaker:eu-west-1:444455556666:inference-recommendations-job/nightly-1", "Default", "COMPLETED",
+                null, null, null, null, null, "resnet50", null, null);
+        Struct usEast = StepRecords.stepKey(StepRecords.stepValue(step, id, accountA, CONTEXT, OBSERVED));
+        Struct euWest = StepRecords.stepKey(StepRecords.stepValue(step, id, accountB,
+                new RecordContext("eu-west-1", null, NanHandling.NULL), OBSERVED));
+        usEast.validate();
+        euWest.validate();
+        assertThat(usEast.schema().fields()).extracting(Field::name)
+                .containsExactly("aws_account_id", "aws_region", "job_name", "step_id");
+        assertThat(List.of(usEast.get("aws_account_id"), usEast.get("aws_region"), usEast.get("job_name"), usEast.get("step_id")))
+                .containsExactly("111122223333", "us-east-1", "nightly-1", id);
+        assertThat(List.of(euWest.get("aws_account_id"), euWest.get("aws_region"), euWest.get("job_name"), euWest.get("step_id")))
+                .containsExactly("444455556666", "eu-west-1", "nightly-1", id);
+        assertThat(usEast).as("same job name and step id, other account and region").isNotEqualTo(euWest);
+    }
+
+    @Test
+    void jobKeyCarriesTheAccountAndRegionOfItsValueAndTheEmptyAccountWhenNoneIsKnown() {
+        JobObservation job = TestSteps.job("resnet-nightly-1", "COMPLETED");
+        Struct known = StepRecords.jobKey(StepRecords.jobValue("resnet-nightly-1", job, false, null, null, 0, "h",
+                CONTEXT, OBSERVED));
+        known.validate();
+        assertThat(known.schema().fields()).extracting(Field::name).containsExactly("aws_account_id", "aws_region", "job_name");
+        assertThat(known.getString("aws_account_id")).as("the ARN's account, as in the value").isEqualTo("111122223333");
+        assertThat(known.getString("aws_region")).isEqualTo("us-east-1");
+
+        // a job IAM never let Benchlake read, with no aws.account.id: a key field cannot be null
+        Struct unknown = StepRecords.jobKey(StepRecords.jobValue("denied-1", null, false, null, "access denied", 0, "h",
+                new RecordContext("eu-west-1", null, NanHandling.NULL), OBSERVED));
+        unknown.validate();
+        assertThat(unknown.getString("aws_account_id")).isEmpty();
+        assertThat(unknown.getString("aws_region")).isEqualTo("eu-west-1");
+        assertThat(unknown.getString("job_name")).isEqualTo("denied-1");
+    }
 }

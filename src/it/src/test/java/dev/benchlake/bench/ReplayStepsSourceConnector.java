@@ -114,14 +114,14 @@ public class ReplayStepsSourceConnector extends SourceConnector {
                     Struct value = StepRecords.stepValue(s, id, job, context, Instant.now());
                     offset = offset.withStep(id, value.getString("content_hash"));
                     records.add(new SourceRecord(partition, offset.toMap(), topic, null, RecordSchemas.STEP_KEY,
-                            StepRecords.stepKey(job.jobName(), id), RecordSchemas.STEP, value, System.currentTimeMillis()));
+                            StepRecords.stepKey(value), RecordSchemas.STEP, value, System.currentTimeMillis()));
                 }
                 String jobHash = StepRecords.jobContentHash(job, true, "COMPLETE", null);
                 offset = offset.withJobHash(jobHash).withClosed(true);
+                Struct jobValue = StepRecords.jobValue(job.jobName(), job, true, "COMPLETE", null, offset.stepsEmitted(),
+                        jobHash, context, Instant.now());
                 records.add(new SourceRecord(partition, offset.toMap(), jobsTopic, null, RecordSchemas.JOB_KEY,
-                        StepRecords.jobKey(job.jobName()), RecordSchemas.JOB,
-                        StepRecords.jobValue(job.jobName(), job, true, "COMPLETE", null, offset.stepsEmitted(), jobHash,
-                                context, Instant.now()), System.currentTimeMillis()));
+                        StepRecords.jobKey(jobValue), RecordSchemas.JOB, jobValue, System.currentTimeMillis()));
             }
         }
 

@@ -117,4 +117,35 @@ class LandingDdlTest {
             assertThat(config.get("errors.deadletterqueue.topic.name")).as(file.toString()).startsWith("benchlake.sink-dlq.");
         }
     }
+
+    @Test
+    void everySinkThatUpsertsKeysItsRowsByTheWholeRecordKeyAccountAndRegionIncluded() throws IOException {
+        List<String> stepKey = keyFields("BenchmarkStepKey.avsc");
+        List<String> jobKey = keyFields("RecommendationJobKey.avsc");
+        assertThat(stepKey).startsWith("aws_account_id", "aws_region");
+        assertThat(jobKey).startsWith("aws_account_id", "aws_region");
+        // Debezium: record_key with no field list takes every field of the key (one list would not fit both topics)
+        for (Map<String, String> postgres : List.of(WarehouseStack.configFile("benchlake-sink-postgres.json"),
+                dockerPostgresSink())) {
+            assertThat(postgres).containsEntry("primary.key.mode", "record_key").doesNotContainKey("primary.key.fields");
+        }
+        Map<String, String> iceberg = WarehouseStack.configFile("benchlake-sink-iceberg.json");
+        assertThat(iceberg.get("iceberg.table.benchlake.benchmark_steps.id-columns")).isEqualTo(String.join(",", stepKey));
+        assertThat(iceberg.get("iceberg.table.benchlake.recommendation_jobs.id-columns")).isEqualTo(String.join(",", jobKey));
+        // BigQuery merges on the whole key struct
+        assertThat(WarehouseStack.configFile("benchlake-sink-bigquery.json")).containsEntry("upsertEnabled", "true")
+                .containsEntry("kafkaKeyFieldName", "kafka_key");
+    }
+
+    private static List<String> keyFields(String avsc) throws IOException {
+        return new Schema.Parser().parse(ROOT.resolve("schemas").resolve(avsc).toFile()).getFields().stream()
+                .map(Schema.Field::name).toList();
+    }
+
+    private static Map<String, String> dockerPostgresSink() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        WarehouseStack.JSON.readTree(ROOT.resolve("src/docker/connect/benchlake-sink-postgres.json").toFile()).fields()
+                .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
 }

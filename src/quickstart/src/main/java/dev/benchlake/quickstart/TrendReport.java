@@ -18,34 +18,56 @@ import java.util.TreeMap;
  * terminal and as a self-contained HTML page with inline SVG charts (no script, no network).
  */
 final class TrendReport {
-    static final String REGRESSIONS_SQL = "SELECT model_name, instance_type, metric, latest_job_name, latest_value, "
-            + "baseline_median, change, regressed_since_date, regressed_runs FROM benchmark_regressions(0.2) "
-            + "ORDER BY model_name, instance_type, metric";
-    static final String BEST_SQL = "SELECT model_name, instance_type, median_cost_per_1m_inferences, median_latency_ms, "
-            + "runs, candidates FROM best_price_performance(NULL) ORDER BY model_name";
+    /** The capacity question the report answers: a latency target and an expected traffic. */
+    static final int MAX_LATENCY_MS = 100;
+    static final int REQUESTS_PER_SECOND = 15;
+
+    static final String REGRESSIONS_SQL = "SELECT series_id, aws_account_id, aws_region, model, configuration, metric, "
+            + "model_package_version, latest_job_name, latest_value, baseline_median, change, regressed_since_date, "
+            + "regressed_runs FROM benchmark_regressions(threshold => 0.2, noise_mads => 3, min_latency_change_ms => 2) "
+            + "ORDER BY aws_account_id, aws_region, model, configuration, metric, series_id";
+    static final String CHEAPEST_SQL = "SELECT aws_account_id, aws_region, model, model_package_version, configuration, "
+            + "instance_count, hourly_cost, median_latency_ms, candidates, note FROM cheapest_configuration("
+            + "max_latency_ms => " + MAX_LATENCY_MS + ", requests_per_second => " + REQUESTS_PER_SECOND + ") "
+            + "ORDER BY aws_account_id, aws_region, model";
     static final String FAILURES_SQL = "SELECT instance_type, failed_steps, terminal_steps, failure_rate, last_failure_at "
             + "FROM failure_rate_by_instance_type ORDER BY failure_rate DESC, instance_type";
-    static final String TRENDS_SQL = "SELECT model_name, instance_type, run_date, avg(median_latency_ms) AS latency_ms, "
-            + "avg(median_cost_per_1m_inferences) AS cost_per_1m FROM benchmark_trends_daily "
-            + "GROUP BY model_name, instance_type, run_date ORDER BY model_name, instance_type, run_date";
+    // one chart line per series (its daily medians): a configuration benchmarked with other inputs (specification,
+    // environment, load) is another line
+    static final String TRENDS_SQL = "SELECT t.series_id, t.aws_account_id, t.aws_region, t.model, t.configuration, "
+            + "t.run_date, s.job_type, s.inference_specification_name, s.compiled, s.environment, "
+            + "t.median_latency_ms AS latency_ms, t.median_cost_per_1m_inferences AS cost_per_1m "
+            + "FROM benchmark_trends_daily t JOIN benchmark_series s ON s.series_id = t.series_id "
+            + "ORDER BY t.aws_account_id, t.aws_region, t.model, t.configuration, t.series_id, t.run_date";
+
+    static final List<String> REGRESSION_COLUMNS = List.of("aws_region", "model", "configuration", "metric",
+            "model_package_version", "latest_job_name", "latest_value", "baseline_median", "change",
+            "regressed_since_date", "regressed_runs");
+    static final List<String> CHEAPEST_COLUMNS = List.of("aws_region", "model", "model_package_version", "configuration",
+            "instance_count", "hourly_cost", "median_latency_ms", "candidates", "note");
+    static final List<String> FAILURE_COLUMNS = List.of("instance_type", "failed_steps", "terminal_steps", "failure_rate",
+            "last_failure_at");
 
     private static final String[] PALETTE = {"#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#bcbd22"};
 
     final List<Map<String, Object>> regressions;
-    final List<Map<String, Object>> best;
+    final List<Map<String, Object>> cheapest;
     final List<Map<String, Object>> failures;
     final List<Map<String, Object>> trends;
+    /** Whether the trends come from several accounts or regions: chart lines then name theirs. */
+    private final boolean severalSites;
 
-    TrendReport(List<Map<String, Object>> regressions, List<Map<String, Object>> best,
+    TrendReport(List<Map<String, Object>> regressions, List<Map<String, Object>> cheapest,
                 List<Map<String, Object>> failures, List<Map<String, Object>> trends) {
         this.regressions = regressions;
-        this.best = best;
+        this.cheapest = cheapest;
         this.failures = failures;
         this.trends = trends;
+        this.severalSites = trends.stream().map(r -> r.get("aws_account_id") + "/" + r.get("aws_region")).distinct().count() > 1;
     }
 
     static TrendReport load(QuickstartStack stack) throws SQLException {
-        return new TrendReport(stack.query(REGRESSIONS_SQL), stack.query(BEST_SQL), stack.query(FAILURES_SQL),
+        return new TrendReport(stack.query(REGRESSIONS_SQL), stack.query(CHEAPEST_SQL), stack.query(FAILURES_SQL),
                 stack.query(TRENDS_SQL));
     }
 
@@ -53,16 +75,19 @@ final class TrendReport {
 
     String text() {
         StringBuilder out = new StringBuilder();
-        out.append("\nRegressions in force (benchmark_regressions(threshold => 0.2)): latest run vs. the median of earlier runs\n");
-        out.append(table(regressions, List.of("model_name", "instance_type", "metric", "latest_job_name", "latest_value",
-                "baseline_median", "change", "regressed_since_date", "regressed_runs")));
-        out.append("\nBest price/performance per model (best_price_performance(max_latency_ms => NULL)), USD per 1M inferences\n");
-        out.append(table(best, List.of("model_name", "instance_type", "median_cost_per_1m_inferences",
-                "median_latency_ms", "runs", "candidates")));
+        out.append("\nRegressions in force (benchmark_regressions(threshold => 0.2, noise_mads => 3, min_latency_change_ms => 2)): ")
+                .append("latest run of each series vs. the median of its earlier runs, beyond the noise\n");
+        out.append(table(regressions, REGRESSION_COLUMNS));
+        out.append("\nCheapest configuration per model for ").append(cheapestQuestion())
+                .append(" (cheapest_configuration), hourly cost in USD\n");
+        out.append(table(cheapest, CHEAPEST_COLUMNS));
         out.append("\nFailure rate by instance type (failure_rate_by_instance_type)\n");
-        out.append(table(failures, List.of("instance_type", "failed_steps", "terminal_steps", "failure_rate",
-                "last_failure_at")));
+        out.append(table(failures, FAILURE_COLUMNS));
         return out.toString();
+    }
+
+    static String cheapestQuestion() {
+        return MAX_LATENCY_MS + " ms at " + REQUESTS_PER_SECOND + " requests/s";
     }
 
     static String table(List<Map<String, Object>> rows, List<String> columns) {
@@ -104,7 +129,7 @@ final class TrendReport {
 
     static String format(String column, Object value) {
         if (value == null) {
-            return "";
+            return "-";
         }
         if (column.equals("change") && value instanceof Number n) {
             return String.format(Locale.ROOT, "%+.1f %%", n.doubleValue() * 100);
@@ -116,6 +141,9 @@ final class TrendReport {
             double d = ((Number) value).doubleValue();
             return d == Math.rint(d) && Math.abs(d) < 1e12 ? Long.toString((long) d)
                     : String.format(Locale.ROOT, "%.3f", d);
+        }
+        if (value instanceof java.math.BigDecimal d) {
+            return d.stripTrailingZeros().toPlainString();
         }
         if (value instanceof java.sql.Timestamp t) {
             return t.toInstant().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -138,31 +166,41 @@ final class TrendReport {
                 .append(esc(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append(" from ").append(esc(source))
                 .append(", through Kafka, the Debezium JDBC sink and PostgreSQL, with the SQL models of ")
                 .append("<code>warehouse/postgres/02_models.sql</code>.</p>\n");
-        h.append("<h2>Regressions in force</h2>\n<p><code>benchmark_regressions(threshold =&gt; 0.2)</code>: ")
-                .append("the latest run of each series against the median of its earlier runs.</p>\n")
-                .append(htmlTable(regressions, List.of("model_name", "instance_type", "metric", "latest_job_name",
-                        "latest_value", "baseline_median", "change", "regressed_since_date", "regressed_runs"), true));
+        h.append("<h2>Regressions in force</h2>\n<p><code>benchmark_regressions(threshold =&gt; 0.2, noise_mads =&gt; 3, ")
+                .append("min_latency_change_ms =&gt; 2)</code>: the latest run of each series (every benchmark input ")
+                .append("alike) against the median of its earlier runs, reported beyond 20 %, beyond three median ")
+                .append("absolute deviations and, for latency, by at least 2 ms.</p>\n")
+                .append(htmlTable(regressions, REGRESSION_COLUMNS, true));
         for (String model : models()) {
             h.append("<h2>").append(esc(model)).append("</h2>\n<div class=\"charts\">\n");
             h.append(chart(model, "latency_ms", "model_latency_ms", "Median model latency (ms) per night"));
             h.append(chart(model, "cost_per_1m", "cost_per_1m_inferences", "Cost per 1M inferences (USD) per night"));
             h.append("</div>\n");
         }
-        h.append("<h2>Best price/performance per model</h2>\n<p><code>best_price_performance(max_latency_ms =&gt; NULL)</code>: ")
-                .append("lowest median cost per 1M inferences.</p>\n")
-                .append(htmlTable(best, List.of("model_name", "instance_type", "median_cost_per_1m_inferences",
-                        "median_latency_ms", "runs", "candidates"), false));
+        h.append("<h2>Cheapest configuration per model</h2>\n<p><code>cheapest_configuration(max_latency_ms =&gt; ")
+                .append(MAX_LATENCY_MS).append(", requests_per_second =&gt; ").append(REQUESTS_PER_SECOND)
+                .append(")</code>: per account, region and model, the configuration that holds ").append(esc(cheapestQuestion()))
+                .append(" for the least money an hour: instances = ceil(traffic / MaxInvocations) at CostPerHour each ")
+                .append("(serverless: CostPerInference per request).</p>\n")
+                .append(htmlTable(cheapest, CHEAPEST_COLUMNS, false));
         h.append("<h2>Failure rate by instance type</h2>\n")
-                .append(htmlTable(failures, List.of("instance_type", "failed_steps", "terminal_steps", "failure_rate",
-                        "last_failure_at"), false));
+                .append(htmlTable(failures, FAILURE_COLUMNS, false));
         h.append("</body>\n</html>\n");
         return h.toString();
     }
 
     private Set<String> models() {
         Set<String> models = new LinkedHashSet<>();
-        trends.forEach(r -> models.add((String) r.get("model_name")));
+        trends.forEach(r -> models.add((String) r.get("model")));
         return models;
+    }
+
+    /**
+     * The chart line of a trend row: its configuration, with the account and region when the report covers several.
+     */
+    private String line(Map<String, Object> row) {
+        String line = (String) row.get("configuration");
+        return severalSites ? line + " " + row.get("aws_account_id") + "/" + row.get("aws_region") : line;
     }
 
     private static String htmlTable(List<Map<String, Object>> rows, List<String> columns, boolean regressed) {
@@ -189,13 +227,14 @@ final class TrendReport {
         LocalDate first = null;
         LocalDate last = null;
         double max = 0;
+        Map<String, String> lineOfSeries = seriesLines(model);
         for (Map<String, Object> r : trends) {
-            if (!model.equals(r.get("model_name")) || r.get(valueColumn) == null) {
+            if (!model.equals(r.get("model")) || r.get(valueColumn) == null) {
                 continue;
             }
             LocalDate day = ((java.sql.Date) r.get("run_date")).toLocalDate();
             double v = ((Number) r.get(valueColumn)).doubleValue();
-            series.computeIfAbsent((String) r.get("instance_type"), k -> new TreeMap<>()).put(day, v);
+            series.computeIfAbsent(lineOfSeries.get((String) r.get("series_id")), k -> new TreeMap<>()).put(day, v);
             first = first == null || day.isBefore(first) ? day : first;
             last = last == null || day.isAfter(last) ? day : last;
             max = Math.max(max, v);
@@ -248,11 +287,11 @@ final class TrendReport {
             colours.put(type, PALETTE[colour++ % PALETTE.length]);
         }
         for (Map<String, Object> r : regressions) {
-            if (!model.equals(r.get("model_name")) || !metric.equals(r.get("metric"))
-                    || !series.containsKey(r.get("instance_type")) || r.get("regressed_since_date") == null) {
+            String type = lineOfSeries.get((String) r.get("series_id"));
+            if (!model.equals(r.get("model")) || !metric.equals(r.get("metric"))
+                    || !series.containsKey(type) || r.get("regressed_since_date") == null) {
                 continue;
             }
-            String type = (String) r.get("instance_type");
             LocalDate since = ((java.sql.Date) r.get("regressed_since_date")).toLocalDate();
             double x = xOf.applyAsDouble(since);
             s.append(String.format(Locale.ROOT, "<g class=\"regression-mark\" data-model=\"%s\" data-instance-type=\"%s\" "
@@ -289,6 +328,35 @@ final class TrendReport {
             legendY += 18;
         }
         return s.append("</svg>\n").toString();
+    }
+
+    /**
+     * Each series of a model and its line name: the configuration, and where one configuration is several series
+     * (another inference specification, compiled, environment, job type or load), what tells them apart.
+     */
+    private Map<String, String> seriesLines(String model) {
+        Map<String, Map<String, Map<String, Object>>> byLine = new LinkedHashMap<>();
+        for (Map<String, Object> r : trends) {
+            if (model.equals(r.get("model"))) {
+                byLine.computeIfAbsent(line(r), k -> new LinkedHashMap<>()).putIfAbsent((String) r.get("series_id"), r);
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        byLine.forEach((line, series) -> {
+            int n = 0;
+            for (Map.Entry<String, Map<String, Object>> e : series.entrySet()) {
+                Map<String, Object> r = e.getValue();
+                List<String> parts = new ArrayList<>();
+                parts.add((String) r.get("job_type"));
+                parts.add((String) r.get("inference_specification_name"));
+                parts.add(Boolean.TRUE.equals(r.get("compiled")) ? "compiled" : null);
+                parts.add("{}".equals(r.get("environment")) ? null : (String) r.get("environment"));
+                parts.removeIf(java.util.Objects::isNull);
+                // the load is not spelled out: a number keeps series that differ only in it apart
+                out.put(e.getKey(), series.size() == 1 ? line : line + " (" + String.join(", ", parts) + ") #" + ++n);
+            }
+        });
+        return out;
     }
 
     private static double niceCeil(double v) {

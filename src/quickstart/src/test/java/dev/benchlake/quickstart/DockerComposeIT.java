@@ -43,7 +43,7 @@ class DockerComposeIT {
                         assertThat(scalar(url, "SELECT count(*) FROM recommendation_jobs WHERE closed"))
                                 .isEqualTo((long) DemoScenario.JOBS);
                     });
-            assertThat(scalar(url, "SELECT model_name || '/' || instance_type || '/' || metric "
+            assertThat(scalar(url, "SELECT model || '/' || configuration || '/' || metric "
                     + "FROM benchmark_regressions(0.2)"))
                     .isEqualTo(DemoScenario.REGRESSED_MODEL + "/" + DemoScenario.REGRESSED_TYPE + "/model_latency_ms");
         }

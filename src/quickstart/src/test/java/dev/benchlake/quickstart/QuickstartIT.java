@@ -78,17 +78,23 @@ class QuickstartIT {
                 "All landed: 224 benchmark steps of 56 jobs");
         assertThat(text).containsPattern("First row landed in PostgreSQL \\d+\\.\\d s after the command started");
 
-        // the regression table names exactly the injected pair
-        List<String> regressions = section(text, "Regressions in force", "Best price/performance");
+        // the regression table names exactly the injected series
+        List<String> regressions = section(text, "Regressions in force", "Cheapest configuration");
         assertThat(regressions).hasSize(3);
-        assertThat(regressions.get(0).trim().split("\\s+")).containsExactly("model_name", "instance_type", "metric",
-                "latest_job_name", "latest_value", "baseline_median", "change", "regressed_since_date", "regressed_runs");
-        assertThat(regressions.get(2).trim().split("\\s+")).containsExactly(DemoScenario.REGRESSED_MODEL,
-                DemoScenario.REGRESSED_TYPE, "model_latency_ms", "nightly-resnet50-d28", "52", "40", "+30.0", "%",
+        assertThat(regressions.get(0).trim().split("\\s+")).containsExactly("aws_region", "model", "configuration",
+                "metric", "model_package_version", "latest_job_name", "latest_value", "baseline_median", "change",
+                "regressed_since_date", "regressed_runs");
+        assertThat(regressions.get(2).trim().split("\\s+")).containsExactly("us-east-1", DemoScenario.REGRESSED_MODEL,
+                DemoScenario.REGRESSED_TYPE, "model_latency_ms", "-", "nightly-resnet50-d28", "52", "40", "+30.0", "%",
                 "2026-03-22", "7");
-        List<String> best = section(text, "Best price/performance", "Failure rate");
-        assertThat(best.subList(2, best.size())).extracting(l -> String.join(" ", l.trim().split("\\s+")))
-                .containsExactly("bert-base ml.inf1.xlarge 3.300 70 24 4", "resnet50 ml.inf1.xlarge 1.031 48 28 4");
+        // 100 ms at 15 requests/s (900 a minute): one instance of each candidate would do; the cheapest one that
+        // holds the latency wins (bert-base's ml.c5.xlarge and ml.m5.xlarge are too slow)
+        List<String> cheapest = section(text, "Cheapest configuration per model for 100 ms at 15 requests/s", "Failure rate");
+        assertThat(cheapest.get(0).trim().split("\\s+")).containsExactly("aws_region", "model", "model_package_version",
+                "configuration", "instance_count", "hourly_cost", "median_latency_ms", "candidates", "note");
+        assertThat(cheapest.subList(2, cheapest.size())).extracting(l -> String.join(" ", l.trim().split("\\s+")))
+                .containsExactly("us-east-1 bert-base - ml.inf1.xlarge 1 0.297 70 2 -",
+                        "us-east-1 resnet50 - ml.c5.xlarge 1 0.204 85 4 -");
         List<String> failures = section(text, "Failure rate by instance type", "Report written");
         assertThat(failures.get(2)).contains("ml.inf1.xlarge", " 4 ", " 56 ", "0.071");
         assertThat(failures.get(3)).contains("ml.m5.xlarge", " 1 ", " 56 ", "0.018");
