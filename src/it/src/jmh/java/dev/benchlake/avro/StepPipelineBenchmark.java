@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.StepObservation;
 import dev.benchlake.record.NanHandling;
 import dev.benchlake.record.RecordContext;
@@ -26,8 +27,8 @@ import dev.benchlake.record.StepRecords;
 
 /**
  * What the connector does per step, from the API's answer to the bytes Kafka gets: identity and content hash,
- * flattening into the BenchmarkStep Struct, and conversion, with Benchlake's Avro converter against Kafka's
- * JsonConverter on the same data. The registry is an in-process fake with a warm cache.
+ * flattening a step of a described job into the BenchmarkStep Struct, and conversion, with Benchlake's Avro converter
+ * against Kafka's JsonConverter (payload only) on the same data. The registry is an in-process fake with a warm cache.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +42,7 @@ public class StepPipelineBenchmark {
     private AvroConverter avro;
     private JsonConverter json;
     private StepObservation step;
+    private JobObservation job;
 
     @Setup
     public void setup() throws IOException {
@@ -57,6 +59,10 @@ public class StepPipelineBenchmark {
                         new StepObservation.EnvironmentParameter("BATCH_SIZE", "string", "8"))),
                 new StepObservation.Metrics(0.1f, 0.000123f, 1350, 42, 71.25f, 33.5f, null),
                 new StepObservation.EndpointMetrics(1400, 45), start, start.plusSeconds(600));
+        job = new JobObservation("resnet50-nightly-001",
+                "arn:aws:sagemaker:us-east-1:123456789012:inference-recommendations-job/resnet50-nightly-001", "Default",
+                "COMPLETED", null, null, start.minusSeconds(600), start.plusSeconds(900), start.plusSeconds(900), "resnet50", null,
+                null);
         avro.fromConnectData(TOPIC, RecordSchemas.STEP, flatten()); // registers the schema: the cache is warm
     }
 
@@ -67,7 +73,7 @@ public class StepPipelineBenchmark {
 
     private Struct flatten() {
         String id = StepIdentity.stepId(step);
-        return StepRecords.stepValue(step, id, StepIdentity.contentHash(step), null, CONTEXT, Instant.EPOCH);
+        return StepRecords.stepValue(step, id, job, CONTEXT, Instant.EPOCH);
     }
 
     /** Identity, content hash and Struct: the connector's own work per step, before any converter. */

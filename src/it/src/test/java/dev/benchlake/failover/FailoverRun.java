@@ -239,6 +239,11 @@ final class FailoverRun implements AutoCloseable {
      * transaction is still open when the caller kills or stops the worker.
      */
     void awaitWorkInFlight(int task, int stage) {
+        if (exactlyOnce) {
+            // slowed from the start: answers made ahead (CallPipeline) could otherwise finish a pass, and commit its
+            // transaction, between the check below and the kill
+            emulator.faults().latencyMs(STALL_LATENCY_MS);
+        }
         Set<String> shard = FleetScenario.shard(task, TASKS);
         Set<FleetScenario.Version> shardNew = FleetScenario.newAt(stage).stream()
                 .filter(v -> shard.contains(v.jobName())).collect(Collectors.toSet());
