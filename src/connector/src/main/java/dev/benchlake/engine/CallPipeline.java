@@ -96,15 +96,6 @@ final class CallPipeline implements AutoCloseable {
         return ahead != null && ahead.nextAnswered();
     }
 
-    /**
-     * When the calls held for this job were started, which is when they took their budget tokens; now when none are
-     * held. A throttle of a call started before the rate was last cut was sent at the old rate.
-     */
-    long startedAtMs(String job) {
-        Ahead ahead = byJob.get(job);
-        return ahead == null ? time.milliseconds() : ahead.startedAtMs;
-    }
-
     /** Jobs with calls made ahead and not yet taken. */
     int size() {
         return byJob.size();

@@ -26,9 +26,6 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.benchlake.api.ApiErrorKind;
-import dev.benchlake.api.ApiException;
-import dev.benchlake.api.ApiOperation;
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.config.BenchlakeSourceConfig;
@@ -42,11 +39,10 @@ import dev.benchlake.pass.JobReader;
 import dev.benchlake.pass.JobState;
 import dev.benchlake.pass.ReaderSettings;
 import dev.benchlake.retry.CredentialsWatch;
-import dev.benchlake.retry.ApiBudgets;
+import dev.benchlake.retry.RateBudget;
 
 /**
- * The task's loop: a queue of jobs by due time, job discovery, a rate budget per API operation, the describes of
- * listed jobs beside their passes ({@link SideDescribes}), bounded poll time. Answers are
+ * The task's loop: a queue of jobs by due time, job discovery, a rate budget, bounded poll time. Answers are
  * applied one call at a time, and a job whose pass is in progress is read to the end of the pass before another
  * job's answers are applied, so a pass is one transaction when the connector defines transaction boundaries.
  * Calls themselves overlap: while the poll thread waits for one, a {@link CallPipeline} makes the opening calls of
@@ -66,20 +62,13 @@ public final class SourceEngine {
     static final int MAX_BATCH = 1_000;
     /** The most jobs whose opening calls are made ahead; bounds the answers held (each at most a page of steps). */
     static final int MAX_LOOKAHEAD = 64;
-    /**
-     * Calls made ahead hold at most this many seconds of the step pages' current rate: an answer is used only while
-     * fresh ({@link CallPipeline#MAX_AGE_MS}), and one that waited longer would be made again, a call wasted. At a
-     * few calls a second (an account's quota, a task's share of it) the threads alone would hold far more.
-     */
-    static final double AHEAD_SECONDS = 2.0;
 
     private final RecommenderApi api;
     private final String region;
     private final String account;
     private final JobReader reader;
     private final JobDiscovery discovery;
-    private final ApiBudgets budgets;
-    private final SideDescribes describes;
+    private final RateBudget budget;
     private final Time time;
     private final OffsetStorageReader offsets;
     private final TransactionContext transactions;
@@ -122,12 +111,12 @@ public final class SourceEngine {
         ReaderSettings settings = ReaderSettings.from(config);
         CredentialsWatch credentials = new CredentialsWatch(settings.errors().credentialsFailureTimeout());
         this.reader = new JobReader(api, settings, time, random, stats, credentials);
-        this.budgets = budgets(config, shards, time.milliseconds());
+        double rate = config.maxRequestsPerSecond() / shards;
+        this.budget = new RateBudget(rate, time.milliseconds());
         // one call the poll thread waits for, the others made ahead; all of them on the pipeline's threads
         int threads = config.maxConcurrentRequests();
-        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads - 1, budgets.ceiling(ApiOperation.LIST_STEPS)),
+        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads - 1, rate),
                 "benchlake-task-" + shard + "-api", time, stats);
-        this.describes = new SideDescribes(reader, Math.max(1, threads / 2), "benchlake-task-" + shard + "-describe");
         this.discovery = config.discoveryEnabled()
                 ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
                         config.discoveryOverlap(), random, stats, credentials)
@@ -153,15 +142,6 @@ public final class SourceEngine {
         return (int) Math.max(threads, Math.min(MAX_LOOKAHEAD, requestsPerSecond / 2));
     }
 
-    /** This task's share of the connector's ceilings: per operation, and for all operations together. */
-    static ApiBudgets budgets(BenchlakeSourceConfig config, int shards, long nowMs) {
-        Map<ApiOperation, Double> ceilings = new java.util.EnumMap<>(ApiOperation.class);
-        for (ApiOperation op : ApiOperation.values()) {
-            ceilings.put(op, config.maxRequestsPerSecond(op) / shards);
-        }
-        return new ApiBudgets(ceilings, config.maxRequestsPerSecond() / shards, nowMs);
-    }
-
     /** Loads the stored offsets of these jobs and schedules every job that is not closed. */
     public void start(Collection<String> jobNames) {
         add(jobNames);
@@ -185,9 +165,6 @@ public final class SourceEngine {
             JobState s = open.get(name);
             if (s != null) {
                 s.listed = job;
-                if (reader.wantsDescribe(s)) {
-                    describes.add(s);
-                }
             }
         });
     }
@@ -228,11 +205,8 @@ public final class SourceEngine {
             boolean more = true;
             while (more && !stopping && !batch.full(time.milliseconds())) {
                 long now = time.milliseconds();
-                describes.start(budgets, now);
                 if (discoveryDue(now)) {
                     more = listJobs(now, batch);
-                } else if (current == null && applyDescribe(batch)) {
-                    more = true;
                 } else {
                     JobState job = nextDue(now);
                     more = job != null ? readJob(job, now, batch) : idle(batch);
@@ -275,7 +249,7 @@ public final class SourceEngine {
      */
     private boolean listJobs(long now, Batch batch) throws InterruptedException {
         if (listing == null) {
-            long wait = budgets.tryAcquire(ApiOperation.LIST_JOBS, now);
+            long wait = budget.tryAcquire(now);
             if (wait > 0) {
                 return waitForBudget(now + wait, batch);
             }
@@ -287,9 +261,9 @@ public final class SourceEngine {
         if (outcome == null) {
             return false;
         }
-        // one listing call at a time: no other can have cut the rate since this one took its token
-        feedBudget(ApiOperation.LIST_JOBS, outcome.error(), time.milliseconds());
+        long throttledBefore = stats.throttled.get();
         addListed(discovery.apply(outcome, time.milliseconds()));
+        feedBudget(throttledBefore);
         return true;
     }
 
@@ -324,27 +298,27 @@ public final class SourceEngine {
         // other due jobs' calls go out before this one is waited for
         callAhead(now);
         if (!pipeline.holds(job.name(), call)) {
-            long wait = budgets.tryAcquire(operation(call), now);
+            long wait = budget.tryAcquire(now);
             if (wait > 0) {
                 putBack(job);
                 return waitForBudget(now + wait, batch);
             }
             pipeline.startNow(job.name(), call);
         }
-        long grantedAtMs = pipeline.startedAtMs(job.name());
         ApiOutcome outcome = pipeline.await(job.name(), call, batch.deadline, () -> stopping);
         if (outcome == null) {
             // not answered by the poll's deadline: the call goes on, and the next poll takes its answer up
             current = job;
             return false;
         }
-        feedBudget(operation(call), outcome.error(), grantedAtMs);
+        long throttledBefore = stats.throttled.get();
         JobReader.Result result = reader.apply(job, call, outcome);
         batch.records.addAll(result.records());
         if (result.boundary()) {
             commitTransaction(job, result.records());
         }
         reschedule(job);
+        feedBudget(throttledBefore);
         failIfEveryJobIsDenied();
         return true;
     }
@@ -375,19 +349,15 @@ public final class SourceEngine {
         return true;
     }
 
-    /**
-     * Waits for the rate budget if the poll has nothing to return and the wait ends before the idle limit; describes
-     * beside the passes have their own budget, so the wait ends early when one may start or has been answered.
-     */
+    /** Waits for the rate budget if the poll has nothing to return and the wait ends before the idle limit. */
     private boolean waitForBudget(long untilMs, Batch batch) throws InterruptedException {
         if (!batch.records.isEmpty() || untilMs >= batch.idleDeadline) {
             if (batch.records.isEmpty()) {
-                waitUntil(Math.min(batch.idleDeadline, describes.nextWakeUpMs(budgets, time.milliseconds())));
-                return time.milliseconds() < batch.idleDeadline;
+                waitUntil(batch.idleDeadline);
             }
             return false;
         }
-        waitUntil(Math.min(untilMs, describes.nextWakeUpMs(budgets, time.milliseconds())));
+        waitUntil(untilMs);
         return true;
     }
 
@@ -412,44 +382,12 @@ public final class SourceEngine {
         }
     }
 
-    /**
-     * Applies the first answered describe of a listed job (between passes: it may emit the job's record, which closes
-     * the job when its last pass allowed it); false when none is answered.
-     */
-    private boolean applyDescribe(Batch batch) throws InterruptedException {
-        SideDescribes.Answer answer = describes.takeAnswered();
-        if (answer == null) {
-            return false;
+    private void feedBudget(long throttledBefore) {
+        if (stats.throttled.get() > throttledBefore) {
+            budget.onThrottled();
+        } else {
+            budget.onSuccess();
         }
-        JobState job = answer.job();
-        feedBudget(ApiOperation.DESCRIBE, answer.outcome().error(), answer.grantedAtMs());
-        // its due time may change: out of the queue while it does
-        boolean queued = queue.remove(job);
-        if (job == aheadCursor) {
-            aheadCursor = null;
-        }
-        JobReader.Result result = reader.describedAside(job, answer.outcome());
-        batch.records.addAll(result.records());
-        if (result.boundary()) {
-            commitTransaction(job, result.records());
-        }
-        if (reader.wantsDescribe(job)) {
-            describes.add(job);
-        }
-        if (job.offset.closed()) {
-            open.remove(job.name());
-        } else if (queued) {
-            queue.add(job);
-        }
-        return true;
-    }
-
-    private void feedBudget(ApiOperation op, ApiException error, long grantedAtMs) {
-        budgets.answered(op, error != null && error.kind() == ApiErrorKind.THROTTLED, grantedAtMs, time.milliseconds());
-    }
-
-    private static ApiOperation operation(ApiCall call) {
-        return call.kind() == ApiCall.Kind.DESCRIBE ? ApiOperation.DESCRIBE : ApiOperation.LIST_STEPS;
     }
 
     /** What the metrics show, as of the end of this poll. */
@@ -464,14 +402,13 @@ public final class SourceEngine {
      * the rate budget allows now. Never waits.
      */
     private void callAhead(long now) {
-        int limit = (int) Math.max(1, budgets.rate(ApiOperation.LIST_STEPS) * AHEAD_SECONDS);
-        if (!pipeline.hasRoom() || pipeline.size() >= limit) {
+        if (!pipeline.hasRoom()) {
             return;
         }
         // the jobs before the cursor had their calls started already; from the head again once it has been taken
         Iterable<JobState> candidates = aheadCursor == null ? queue : queue.tailSet(aheadCursor, false);
         for (JobState s : candidates) {
-            if (s.dueAtMs > now || !pipeline.hasRoom() || pipeline.size() >= limit) {
+            if (s.dueAtMs > now || !pipeline.hasRoom()) {
                 return;
             }
             if (pipeline.holds(s.name())) {
@@ -479,7 +416,7 @@ public final class SourceEngine {
             }
             List<ApiCall> calls = reader.openingCalls(s, now);
             int granted = 0;
-            while (granted < calls.size() && budgets.tryAcquire(operation(calls.get(granted)), now) == 0) {
+            while (granted < calls.size() && budget.tryAcquire(now) == 0) {
                 granted++;
             }
             if (granted == 0) {
@@ -498,7 +435,7 @@ public final class SourceEngine {
         if (discovery != null) {
             next = Math.min(next, discovery.dueAtMs);
         }
-        return Math.min(next, describes.nextWakeUpMs(budgets, time.milliseconds()));
+        return next;
     }
 
     private JobState nextDue(long now) {
@@ -545,7 +482,6 @@ public final class SourceEngine {
         }
         log.info("stopping; {}", stats);
         pipeline.close();
-        describes.close();
         if (listingThread != null) {
             listingThread.shutdownNow();
         }
