@@ -121,7 +121,7 @@ final class CallPipeline implements AutoCloseable {
     }
 
     private void submit(String job, List<ApiCall> calls) {
-        Ahead ahead = new Ahead(calls, time.milliseconds());
+        Ahead ahead = new Ahead(calls);
         try {
             executor.execute(ahead);
         } catch (RejectedExecutionException e) {
@@ -217,19 +217,17 @@ final class CallPipeline implements AutoCloseable {
         private final List<CompletableFuture<ApiOutcome>> answers;
         /** When each answer arrived, in ms of the task's clock; 0 before. */
         private final long[] answeredAtMs;
-        private final long startedAtMs;
         private volatile boolean cancelled;
         /** The next call the poll thread has not taken; poll thread only. */
         private int taken;
 
-        Ahead(List<ApiCall> calls, long startedAtMs) {
+        Ahead(List<ApiCall> calls) {
             this.calls = List.copyOf(calls);
             this.answers = new ArrayList<>(calls.size());
             for (int i = 0; i < calls.size(); i++) {
                 answers.add(new CompletableFuture<>());
             }
             this.answeredAtMs = new long[calls.size()];
-            this.startedAtMs = startedAtMs;
         }
 
         @Override

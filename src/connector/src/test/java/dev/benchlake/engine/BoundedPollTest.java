@@ -45,6 +45,7 @@ class BoundedPollTest {
     private final class Hanging implements RecommenderApi {
         final FakeRecommenderApi delegate = new FakeRecommenderApi();
         final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
 
         Hanging() {
             apis.add(this);
@@ -52,6 +53,7 @@ class BoundedPollTest {
 
         @Override
         public JobObservation describeJob(String jobName) {
+            entered.countDown();
             try {
                 release.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -115,10 +117,12 @@ class BoundedPollTest {
 
     @Test
     void stopEndsAPollThatWaitsForAHangingCallPromptly() throws Exception {
-        SourceEngine e = engine(new Hanging(), 1);
+        Hanging api = new Hanging();
+        SourceEngine e = engine(api, 1);
         Thread poller = new Thread(e::poll);
         poller.start();
-        Thread.sleep(100);
+        // the poll waits for a call that hangs
+        assertThat(api.entered.await(10, TimeUnit.SECONDS)).isTrue();
         long started = System.nanoTime();
         e.stop();
         poller.join(5_000);

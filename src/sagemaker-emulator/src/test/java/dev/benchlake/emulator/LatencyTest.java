@@ -75,11 +75,8 @@ class LatencyTest {
         CompletableFuture<HttpResponse<String>> raw = http.sendAsync(HttpRequest.newBuilder(URI.create(emulator.endpoint() + "/"))
                 .header("X-Amz-Target", "SageMaker." + STEPS)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"JobName\":\"fast\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (emulator.inFlight() < 2) {
-            assertThat(System.nanoTime()).as("both requests reach the emulator").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        org.awaitility.Awaitility.await("both requests reach the emulator").atMost(Duration.ofSeconds(10))
+                .until(() -> emulator.inFlight() >= 2);
         long start = System.nanoTime();
         emulator.close();
         assertThat(elapsedMs(start)).as("close() with two sleeping requests").isLessThan(1_000L);
