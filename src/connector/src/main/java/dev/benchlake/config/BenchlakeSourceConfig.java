@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 
+import dev.benchlake.api.ApiOperation;
 import dev.benchlake.record.NanHandling;
 
 /** The connector's settings: names, docs, defaults, validators, groups and typed accessors. */
@@ -151,7 +152,17 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public static final String MAX_REQUESTS_PER_SECOND = "api.max.requests.per.second";
     private static final String MAX_REQUESTS_PER_SECOND_DOC = "SageMaker API calls per second for the whole connector, "
-            + "split evenly across its tasks. Throttling answers lower a task's rate for a while; they never fail it.";
+            + "all operations together, split evenly across its tasks. Each operation also has its own ceiling "
+            + "(api.max.requests.per.second.describe, .list.steps, .list.jobs), as AWS limits each operation separately; "
+            + "under it, the rate adapts to throttling answers (which never fail the task).";
+
+    public static final String MAX_REQUESTS_PER_SECOND_DESCRIBE = "api.max.requests.per.second.describe";
+    public static final String MAX_REQUESTS_PER_SECOND_LIST_STEPS = "api.max.requests.per.second.list.steps";
+    public static final String MAX_REQUESTS_PER_SECOND_LIST_JOBS = "api.max.requests.per.second.list.jobs";
+    private static final String PER_OPERATION_DOC = " calls per second for the whole connector, split evenly across its "
+            + "tasks: the most the operation's adaptive rate goes up to. Null: " + MAX_REQUESTS_PER_SECOND + ", which "
+            + "still bounds all operations together. Set it to the account's quota for the operation, if known, and the "
+            + "connector never needs a throttle to find it.";
 
     public static final String MAX_CONCURRENT_REQUESTS = "api.max.concurrent.requests";
     private static final String MAX_CONCURRENT_REQUESTS_DOC = "SageMaker API calls each task may have under way at "
@@ -161,7 +172,9 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public static final String TERMINAL_GRACE_MS = "terminal.grace.period.ms";
     private static final String TERMINAL_GRACE_MS_DOC = "A job found terminal with all its steps terminal is read once "
-            + "more after this long before it is closed, in case the API reports the last metrics late. 0 closes at once.";
+            + "more after this long before it is closed, in case the API reports the last metrics late. A job that "
+            + "finished (CompletionTime, else LastModifiedTime) longer ago than this closes after one pass, without that "
+            + "re-read: a backfill reads each finished job once. 0 closes at once.";
 
     public static final String TOKEN_MAX_AGE_MS = "pagination.token.max.age.ms";
     private static final String TOKEN_MAX_AGE_MS_DOC = "A stored NextToken older than this is not tried after a "
@@ -252,6 +265,15 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         PAGE_SIZE_DOC, GROUP_POLLING, ++order, Width.SHORT, "Page size")
                 .define(MAX_REQUESTS_PER_SECOND, Type.DOUBLE, 5.0, ConfigDef.Range.between(0.1, 10_000.0),
                         Importance.MEDIUM, MAX_REQUESTS_PER_SECOND_DOC, GROUP_POLLING, ++order, Width.SHORT, "API rate")
+                .define(MAX_REQUESTS_PER_SECOND_DESCRIBE, Type.DOUBLE, null, Validators.optionalRange(0.1, 10_000.0),
+                        Importance.LOW, "DescribeInferenceRecommendationsJob" + PER_OPERATION_DOC, GROUP_POLLING, ++order,
+                        Width.SHORT, "Describe rate")
+                .define(MAX_REQUESTS_PER_SECOND_LIST_STEPS, Type.DOUBLE, null, Validators.optionalRange(0.1, 10_000.0),
+                        Importance.LOW, "ListInferenceRecommendationsJobSteps" + PER_OPERATION_DOC, GROUP_POLLING, ++order,
+                        Width.SHORT, "ListSteps rate")
+                .define(MAX_REQUESTS_PER_SECOND_LIST_JOBS, Type.DOUBLE, null, Validators.optionalRange(0.1, 10_000.0),
+                        Importance.LOW, "ListInferenceRecommendationsJobs" + PER_OPERATION_DOC, GROUP_POLLING, ++order,
+                        Width.SHORT, "ListJobs rate")
                 .define(MAX_CONCURRENT_REQUESTS, Type.INT, 8, ConfigDef.Range.between(1, 32), Importance.LOW,
                         MAX_CONCURRENT_REQUESTS_DOC, GROUP_POLLING, ++order, Width.SHORT, "Concurrent API calls")
                 .define(TERMINAL_GRACE_MS, Type.LONG, 60_000L, ConfigDef.Range.between(0L, 86_400_000L),
@@ -365,6 +387,16 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public double maxRequestsPerSecond() {
         return getDouble(MAX_REQUESTS_PER_SECOND);
+    }
+
+    /** The connector's ceiling for one operation: its own setting, else {@link #maxRequestsPerSecond()}. */
+    public double maxRequestsPerSecond(ApiOperation op) {
+        Double own = getDouble(switch (op) {
+            case DESCRIBE -> MAX_REQUESTS_PER_SECOND_DESCRIBE;
+            case LIST_STEPS -> MAX_REQUESTS_PER_SECOND_LIST_STEPS;
+            case LIST_JOBS -> MAX_REQUESTS_PER_SECOND_LIST_JOBS;
+        });
+        return own == null ? maxRequestsPerSecond() : own;
     }
 
     public int maxConcurrentRequests() {

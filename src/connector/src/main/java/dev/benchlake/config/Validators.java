@@ -121,6 +121,24 @@ final class Validators {
         };
     }
 
+    /** Null (not set) or a number in [min, max]. */
+    static ConfigDef.Validator optionalRange(double min, double max) {
+        ConfigDef.Range range = ConfigDef.Range.between(min, max);
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                if (value != null) {
+                    range.ensureValid(name, value);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return range + " (or null)";
+            }
+        };
+    }
+
     static ConfigDef.Validator jobNames() {
         return new ConfigDef.Validator() {
             @Override

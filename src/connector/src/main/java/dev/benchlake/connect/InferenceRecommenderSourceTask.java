@@ -42,8 +42,9 @@ public class InferenceRecommenderSourceTask extends SourceTask {
         RecommenderApi api = SdkRecommenderApi.create(config);
         TransactionContext transactions = context.transactionContext();
         try {
+            // this worker's tasks of the connector share one budget per operation (SharedBudgets)
             engine = new SourceEngine(api, config, index, count, Time.SYSTEM, new Random(), context.offsetStorageReader(),
-                    transactions, stats);
+                    transactions, stats, props.getOrDefault("name", "benchlake"));
             engine.start(mine);
         } catch (RuntimeException e) {
             // a malformed stored offset, say: the SDK clients (and their connection pools) must not leak

@@ -96,6 +96,15 @@ final class CallPipeline implements AutoCloseable {
         return ahead != null && ahead.nextAnswered();
     }
 
+    /**
+     * When the calls held for this job were started, which is when they took their budget tokens; now when none are
+     * held. A throttle of a call started before the rate was last cut was sent at the old rate.
+     */
+    long startedAtMs(String job) {
+        Ahead ahead = byJob.get(job);
+        return ahead == null ? time.milliseconds() : ahead.startedAtMs;
+    }
+
     /** Jobs with calls made ahead and not yet taken. */
     int size() {
         return byJob.size();
@@ -121,7 +130,7 @@ final class CallPipeline implements AutoCloseable {
     }
 
     private void submit(String job, List<ApiCall> calls) {
-        Ahead ahead = new Ahead(calls);
+        Ahead ahead = new Ahead(calls, time.milliseconds());
         try {
             executor.execute(ahead);
         } catch (RejectedExecutionException e) {
@@ -217,17 +226,19 @@ final class CallPipeline implements AutoCloseable {
         private final List<CompletableFuture<ApiOutcome>> answers;
         /** When each answer arrived, in ms of the task's clock; 0 before. */
         private final long[] answeredAtMs;
+        private final long startedAtMs;
         private volatile boolean cancelled;
         /** The next call the poll thread has not taken; poll thread only. */
         private int taken;
 
-        Ahead(List<ApiCall> calls) {
+        Ahead(List<ApiCall> calls, long startedAtMs) {
             this.calls = List.copyOf(calls);
             this.answers = new ArrayList<>(calls.size());
             for (int i = 0; i < calls.size(); i++) {
                 answers.add(new CompletableFuture<>());
             }
             this.answeredAtMs = new long[calls.size()];
+            this.startedAtMs = startedAtMs;
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -26,6 +27,9 @@ import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.benchlake.api.ApiErrorKind;
+import dev.benchlake.api.ApiException;
+import dev.benchlake.api.ApiOperation;
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.config.BenchlakeSourceConfig;
@@ -39,10 +43,12 @@ import dev.benchlake.pass.JobReader;
 import dev.benchlake.pass.JobState;
 import dev.benchlake.pass.ReaderSettings;
 import dev.benchlake.retry.CredentialsWatch;
-import dev.benchlake.retry.RateBudget;
+import dev.benchlake.retry.ApiBudgets;
+import dev.benchlake.retry.SharedBudgets;
 
 /**
- * The task's loop: a queue of jobs by due time, job discovery, a rate budget, bounded poll time. Answers are
+ * The task's loop: a queue of jobs by due time, job discovery, a rate budget per API operation, the describes of
+ * listed jobs beside their passes ({@link SideDescribes}), bounded poll time. Answers are
  * applied one call at a time, and a job whose pass is in progress is read to the end of the pass before another
  * job's answers are applied, so a pass is one transaction when the connector defines transaction boundaries.
  * Calls themselves overlap: while the poll thread waits for one, a {@link CallPipeline} makes the opening calls of
@@ -62,13 +68,22 @@ public final class SourceEngine {
     static final int MAX_BATCH = 1_000;
     /** The most jobs whose opening calls are made ahead; bounds the answers held (each at most a page of steps). */
     static final int MAX_LOOKAHEAD = 64;
+    /**
+     * Calls made ahead hold at most this many seconds of the step pages' current rate: an answer is used only while
+     * fresh ({@link CallPipeline#MAX_AGE_MS}), and one that waited longer would be made again, a call wasted. At a
+     * few calls a second (an account's quota, a task's share of it) the threads alone would hold far more.
+     */
+    static final double AHEAD_SECONDS = 2.0;
 
     private final RecommenderApi api;
     private final String region;
     private final String account;
     private final JobReader reader;
     private final JobDiscovery discovery;
-    private final RateBudget budget;
+    private final ApiBudgets budgets;
+    private final BudgetShare budgetShare;
+    private final String sharedBudgetsKey;
+    private final SideDescribes describes;
     private final Time time;
     private final OffsetStorageReader offsets;
     private final TransactionContext transactions;
@@ -101,6 +116,16 @@ public final class SourceEngine {
      */
     public SourceEngine(RecommenderApi api, BenchlakeSourceConfig config, int shard, int shards, Time time,
             Random random, OffsetStorageReader offsets, TransactionContext transactions, TaskStats stats) {
+        this(api, config, shard, shards, time, random, offsets, transactions, stats, null);
+    }
+
+    /**
+     * @param sharedBudgetsKey the key under which this worker's tasks of the connector share their rate budgets
+     *     ({@link SharedBudgets}); null for budgets of this task's own
+     */
+    public SourceEngine(RecommenderApi api, BenchlakeSourceConfig config, int shard, int shards, Time time,
+            Random random, OffsetStorageReader offsets, TransactionContext transactions, TaskStats stats,
+            String sharedBudgetsKey) {
         this.api = api;
         this.region = config.region();
         this.account = config.accountId().orElse("");
@@ -111,12 +136,17 @@ public final class SourceEngine {
         ReaderSettings settings = ReaderSettings.from(config);
         CredentialsWatch credentials = new CredentialsWatch(settings.errors().credentialsFailureTimeout());
         this.reader = new JobReader(api, settings, time, random, stats, credentials);
-        double rate = config.maxRequestsPerSecond() / shards;
-        this.budget = new RateBudget(rate, time.milliseconds());
+        this.budgetShare = new BudgetShare(config, shards);
+        this.sharedBudgetsKey = sharedBudgetsKey;
+        this.budgets = sharedBudgetsKey == null
+                ? new ApiBudgets(budgetShare.ceilings(), budgetShare.total(), time.milliseconds())
+                : SharedBudgets.join(sharedBudgetsKey, budgetShare.ceilings(), budgetShare.total(), time.milliseconds());
         // one call the poll thread waits for, the others made ahead; all of them on the pipeline's threads
         int threads = config.maxConcurrentRequests();
-        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads - 1, rate),
+        this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads - 1,
+                Math.min(budgetShare.total(), budgetShare.ceilings().get(ApiOperation.LIST_STEPS))),
                 "benchlake-task-" + shard + "-api", time, stats);
+        this.describes = new SideDescribes(reader, Math.max(1, threads / 2), "benchlake-task-" + shard + "-describe");
         this.discovery = config.discoveryEnabled()
                 ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
                         config.discoveryOverlap(), random, stats, credentials)
@@ -142,6 +172,22 @@ public final class SourceEngine {
         return (int) Math.max(threads, Math.min(MAX_LOOKAHEAD, requestsPerSecond / 2));
     }
 
+    /** This task's share of the connector's ceilings: per operation, and for all operations together. */
+    record BudgetShare(Map<ApiOperation, Double> ceilings, double total) {
+        BudgetShare(BenchlakeSourceConfig config, int shards) {
+            this(perOperation(config, shards), config.maxRequestsPerSecond() / shards);
+        }
+
+        private static Map<ApiOperation, Double> perOperation(BenchlakeSourceConfig config, int shards) {
+            Map<ApiOperation, Double> ceilings = new EnumMap<>(ApiOperation.class);
+            for (ApiOperation op : ApiOperation.values()) {
+                ceilings.put(op, config.maxRequestsPerSecond(op) / shards);
+            }
+            return ceilings;
+        }
+    }
+
+
     /** Loads the stored offsets of these jobs and schedules every job that is not closed. */
     public void start(Collection<String> jobNames) {
         add(jobNames);
@@ -165,6 +211,9 @@ public final class SourceEngine {
             JobState s = open.get(name);
             if (s != null) {
                 s.listed = job;
+                if (reader.wantsDescribe(s)) {
+                    describes.add(s);
+                }
             }
         });
     }
@@ -205,8 +254,11 @@ public final class SourceEngine {
             boolean more = true;
             while (more && !stopping && !batch.full(time.milliseconds())) {
                 long now = time.milliseconds();
+                describes.start(budgets, now);
                 if (discoveryDue(now)) {
                     more = listJobs(now, batch);
+                } else if (current == null && applyDescribe(batch)) {
+                    more = true;
                 } else {
                     JobState job = nextDue(now);
                     more = job != null ? readJob(job, now, batch) : idle(batch);
@@ -249,7 +301,7 @@ public final class SourceEngine {
      */
     private boolean listJobs(long now, Batch batch) throws InterruptedException {
         if (listing == null) {
-            long wait = budget.tryAcquire(now);
+            long wait = budgets.tryAcquire(ApiOperation.LIST_JOBS, now);
             if (wait > 0) {
                 return waitForBudget(now + wait, batch);
             }
@@ -261,9 +313,9 @@ public final class SourceEngine {
         if (outcome == null) {
             return false;
         }
-        long throttledBefore = stats.throttled.get();
+        // one listing call at a time: no other can have cut the rate since this one took its token
+        feedBudget(ApiOperation.LIST_JOBS, outcome.error(), time.milliseconds());
         addListed(discovery.apply(outcome, time.milliseconds()));
-        feedBudget(throttledBefore);
         return true;
     }
 
@@ -295,30 +347,32 @@ public final class SourceEngine {
      */
     private boolean readJob(JobState job, long now, Batch batch) throws InterruptedException {
         ApiCall call = reader.nextCall(job, now);
-        // other due jobs' calls go out before this one is waited for
-        callAhead(now);
         if (!pipeline.holds(job.name(), call)) {
-            long wait = budget.tryAcquire(now);
+            // this job's call takes the budget's next token, before any call made ahead: under a tight quota a pass in
+            // progress goes on at the budget's pace, and its NextToken does not age while other jobs' calls go first
+            long wait = budgets.tryAcquire(operation(call), now);
             if (wait > 0) {
                 putBack(job);
                 return waitForBudget(now + wait, batch);
             }
             pipeline.startNow(job.name(), call);
         }
+        // other due jobs' calls go out before this one is waited for
+        callAhead(now);
+        long grantedAtMs = pipeline.startedAtMs(job.name());
         ApiOutcome outcome = pipeline.await(job.name(), call, batch.deadline, () -> stopping);
         if (outcome == null) {
             // not answered by the poll's deadline: the call goes on, and the next poll takes its answer up
             current = job;
             return false;
         }
-        long throttledBefore = stats.throttled.get();
+        feedBudget(operation(call), outcome.error(), grantedAtMs);
         JobReader.Result result = reader.apply(job, call, outcome);
         batch.records.addAll(result.records());
         if (result.boundary()) {
             commitTransaction(job, result.records());
         }
         reschedule(job);
-        feedBudget(throttledBefore);
         failIfEveryJobIsDenied();
         return true;
     }
@@ -349,15 +403,19 @@ public final class SourceEngine {
         return true;
     }
 
-    /** Waits for the rate budget if the poll has nothing to return and the wait ends before the idle limit. */
+    /**
+     * Waits for the rate budget if the poll has nothing to return and the wait ends before the idle limit; describes
+     * beside the passes have their own budget, so the wait ends early when one may start or has been answered.
+     */
     private boolean waitForBudget(long untilMs, Batch batch) throws InterruptedException {
         if (!batch.records.isEmpty() || untilMs >= batch.idleDeadline) {
             if (batch.records.isEmpty()) {
-                waitUntil(batch.idleDeadline);
+                waitUntil(Math.min(batch.idleDeadline, describes.nextWakeUpMs(budgets, time.milliseconds())));
+                return time.milliseconds() < batch.idleDeadline;
             }
             return false;
         }
-        waitUntil(untilMs);
+        waitUntil(Math.min(untilMs, describes.nextWakeUpMs(budgets, time.milliseconds())));
         return true;
     }
 
@@ -382,12 +440,44 @@ public final class SourceEngine {
         }
     }
 
-    private void feedBudget(long throttledBefore) {
-        if (stats.throttled.get() > throttledBefore) {
-            budget.onThrottled();
-        } else {
-            budget.onSuccess();
+    /**
+     * Applies the first answered describe of a listed job (between passes: it may emit the job's record, which closes
+     * the job when its last pass allowed it); false when none is answered.
+     */
+    private boolean applyDescribe(Batch batch) throws InterruptedException {
+        SideDescribes.Answer answer = describes.takeAnswered();
+        if (answer == null) {
+            return false;
         }
+        JobState job = answer.job();
+        feedBudget(ApiOperation.DESCRIBE, answer.outcome().error(), answer.grantedAtMs());
+        // its due time may change: out of the queue while it does
+        boolean queued = queue.remove(job);
+        if (job == aheadCursor) {
+            aheadCursor = null;
+        }
+        JobReader.Result result = reader.describedAside(job, answer.outcome());
+        batch.records.addAll(result.records());
+        if (result.boundary()) {
+            commitTransaction(job, result.records());
+        }
+        if (reader.wantsDescribe(job)) {
+            describes.add(job);
+        }
+        if (job.offset.closed()) {
+            open.remove(job.name());
+        } else if (queued) {
+            queue.add(job);
+        }
+        return true;
+    }
+
+    private void feedBudget(ApiOperation op, ApiException error, long grantedAtMs) {
+        budgets.answered(op, error != null && error.kind() == ApiErrorKind.THROTTLED, grantedAtMs, time.milliseconds());
+    }
+
+    private static ApiOperation operation(ApiCall call) {
+        return call.kind() == ApiCall.Kind.DESCRIBE ? ApiOperation.DESCRIBE : ApiOperation.LIST_STEPS;
     }
 
     /** What the metrics show, as of the end of this poll. */
@@ -402,13 +492,14 @@ public final class SourceEngine {
      * the rate budget allows now. Never waits.
      */
     private void callAhead(long now) {
-        if (!pipeline.hasRoom()) {
+        int limit = (int) Math.max(1, budgets.rateOfOneShare(ApiOperation.LIST_STEPS) * AHEAD_SECONDS);
+        if (!pipeline.hasRoom() || pipeline.size() >= limit) {
             return;
         }
         // the jobs before the cursor had their calls started already; from the head again once it has been taken
         Iterable<JobState> candidates = aheadCursor == null ? queue : queue.tailSet(aheadCursor, false);
         for (JobState s : candidates) {
-            if (s.dueAtMs > now || !pipeline.hasRoom()) {
+            if (s.dueAtMs > now || !pipeline.hasRoom() || pipeline.size() >= limit) {
                 return;
             }
             if (pipeline.holds(s.name())) {
@@ -416,7 +507,7 @@ public final class SourceEngine {
             }
             List<ApiCall> calls = reader.openingCalls(s, now);
             int granted = 0;
-            while (granted < calls.size() && budget.tryAcquire(now) == 0) {
+            while (granted < calls.size() && budgets.tryAcquire(operation(calls.get(granted)), now) == 0) {
                 granted++;
             }
             if (granted == 0) {
@@ -435,7 +526,7 @@ public final class SourceEngine {
         if (discovery != null) {
             next = Math.min(next, discovery.dueAtMs);
         }
-        return next;
+        return Math.min(next, describes.nextWakeUpMs(budgets, time.milliseconds()));
     }
 
     private JobState nextDue(long now) {
@@ -482,6 +573,10 @@ public final class SourceEngine {
         }
         log.info("stopping; {}", stats);
         pipeline.close();
+        describes.close();
+        if (sharedBudgetsKey != null) {
+            SharedBudgets.leave(sharedBudgetsKey, budgets, budgetShare.ceilings(), budgetShare.total(), time.milliseconds());
+        }
         if (listingThread != null) {
             listingThread.shutdownNow();
         }

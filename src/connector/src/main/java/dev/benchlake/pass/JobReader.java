@@ -88,8 +88,8 @@ public final class JobReader {
     /** The call this job needs next. Changes nothing. */
     public ApiCall nextCall(JobState s, long now) {
         if (!s.passStarted) {
-            // a listed job needs a describe only for its input configuration, and only once
-            if (s.listed == null || !s.described && settings.describeListedJobs()) {
+            // a listed job's describe, for its input configuration only, is made beside its passes (wantsDescribe)
+            if (s.listed == null) {
                 return ApiCall.describe(s.name());
             }
             return ApiCall.listSteps(s.name(), startToken(s, now));
@@ -274,26 +274,109 @@ public final class JobReader {
         long grace = settings.terminalGrace().toMillis();
         if (!closeable) {
             s.closeableSinceMs = 0;
-        } else if (grace > 0 && (s.closeableSinceMs == 0 || now - s.closeableSinceMs < grace)) {
-            // read once more after the grace period before closing: the API may report last metrics late
+        } else if (grace > 0 && !finishedBefore(s.job, now - grace)
+                && (s.closeableSinceMs == 0 || now - s.closeableSinceMs < grace)) {
+            // a job that just finished is read once more after the grace period: the API may report last metrics late
             if (s.closeableSinceMs == 0) {
                 s.closeableSinceMs = now;
             }
             closeable = false;
         }
         String reason = closeable ? CLOSE_COMPLETE : null;
-        emitJobIfChanged(s, closeable, reason, now, out);
+        if (wantsDescribe(s)) {
+            // the job's record waits for the input configuration, so that it is emitted once, complete
+            s.jobRecordHeld = true;
+            s.heldCloseable = closeable;
+            closeable = false;
+        } else {
+            emitJobIfChanged(s, closeable, reason, now, out);
+        }
         s.endPass();
         if (closeable) {
             log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
                     s.name(), s.job.status(), s.offset.stepsEmitted());
             stats.jobsClosed.incrementAndGet();
         } else {
-            s.dueAtMs = s.closeableSinceMs > 0 ? s.closeableSinceMs + grace : now + settings.pollInterval().toMillis();
+            // a job that may close once described is not read again
+            s.dueAtMs = s.heldCloseable ? Long.MAX_VALUE
+                    : s.closeableSinceMs > 0 ? s.closeableSinceMs + grace : now + settings.pollInterval().toMillis();
             if (s.passUnidentified > 0) {
                 log.debug("job {}: {} steps name no endpoint yet and were not emitted", s.name(), s.passUnidentified);
             }
         }
+    }
+
+    /**
+     * Whether the job finished before {@code instantMs}: its CompletionTime, else its LastModifiedTime. A job that
+     * finished longer ago than the grace period has long had its last metrics reported.
+     */
+    private static boolean finishedBefore(JobObservation job, long instantMs) {
+        Instant finished = job.completionTime() != null ? job.completionTime() : job.lastModifiedTime();
+        return finished != null && finished.toEpochMilli() <= instantMs;
+    }
+
+    /**
+     * Whether the job waits for a describe made beside its passes: a listed job, when the jobs topic wants its input
+     * configuration, until it has been described once. Its passes never wait for it; only its job record does.
+     */
+    public boolean wantsDescribe(JobState s) {
+        return s.listed != null && !s.described && settings.describeListedJobs() && !s.offset.closed() && !s.stopped;
+    }
+
+    /**
+     * Applies the answer to a describe made beside the passes ({@link #wantsDescribe}). The job record a pass held for
+     * it is emitted now, closing the job if that pass allowed it: a transaction boundary of its own. IAM denying the
+     * describe, or the job not being found again and again, gives up the input configuration (those fields stay null);
+     * other failures are tried again after a backoff ({@code describeDueAtMs}).
+     */
+    public Result describedAside(JobState s, ApiOutcome outcome) {
+        long now = time.milliseconds();
+        if (outcome.failed()) {
+            ApiException e = outcome.error();
+            ErrorPolicy.Reaction reaction = ErrorPolicy.reactionTo(e.kind());
+            if (reaction == ErrorPolicy.Reaction.FAIL_TASK) {
+                throw new ConnectException("Benchlake cannot describe job " + s.name() + ": " + e.getMessage(), e);
+            }
+            boolean giveUp = reaction == ErrorPolicy.Reaction.DENIED || reaction == ErrorPolicy.Reaction.RESTART_PASS
+                    || reaction == ErrorPolicy.Reaction.NOT_FOUND
+                    && s.describeFailures + 1 >= settings.errors().notFoundCloseAnswers();
+            if (!giveUp) {
+                if (reaction == ErrorPolicy.Reaction.CREDENTIALS) {
+                    credentials.failed(now, e);
+                    stats.transientErrors.incrementAndGet();
+                } else if (reaction == ErrorPolicy.Reaction.BACK_OFF) {
+                    stats.countRetried(e.kind());
+                }
+                s.describeDueAtMs = now + backoff.delayMs(++s.describeFailures);
+                return Result.NOTHING;
+            }
+            log.warn("job {}: {}; its input configuration stays empty on the jobs topic", s.name(), e.getMessage());
+        } else {
+            credentials.succeeded();
+            s.inputConfig = outcome.job().inputConfig();
+        }
+        s.described = true;
+        s.describeFailures = 0;
+        if (s.job != null) {
+            s.job = s.job.withInputConfig(s.inputConfig);
+        }
+        if (!s.jobRecordHeld) {
+            return Result.NOTHING;
+        }
+        boolean close = s.heldCloseable;
+        s.jobRecordHeld = false;
+        s.heldCloseable = false;
+        List<Pending> out = new ArrayList<>();
+        emitJobIfChanged(s, close, close ? CLOSE_COMPLETE : null, now, out);
+        if (close) {
+            log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
+                    s.name(), s.job.status(), s.offset.stepsEmitted());
+            stats.jobsClosed.incrementAndGet();
+        }
+        if (!out.isEmpty()) {
+            s.uncommittedRecords = true;
+        }
+        return new Result(toRecords(s, out, s.offset), true);
     }
 
     /** Adds the job's record when what Benchlake knows of it changed (closed, its error, the API's fields). */

@@ -35,6 +35,12 @@ public final class JobState {
     /** What only a describe call tells (the input configuration), once the job has been described. */
     public JobObservation.InputConfig inputConfig;
     public boolean described;
+    /** When the describe of a listed job (made beside its passes) may be tried next, and its failures in a row. */
+    public long describeDueAtMs;
+    public int describeFailures;
+    /** A pass ended while that describe was still wanted: the job's record waits for it, closing the job if allowed. */
+    public boolean jobRecordHeld;
+    public boolean heldCloseable;
 
     // the pass in progress; reset by startPass()
     public boolean passStarted;

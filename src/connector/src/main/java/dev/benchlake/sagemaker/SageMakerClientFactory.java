@@ -1,5 +1,6 @@
 package dev.benchlake.sagemaker;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +15,12 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.sagemaker.SageMakerClient;
 import software.amazon.awssdk.services.sagemaker.SageMakerClientBuilder;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -31,8 +36,8 @@ import dev.benchlake.config.Version;
 public final class SageMakerClientFactory {
 
     /**
-     * The SDK retries once inside a call (a dropped connection, one throttle); anything longer is the task's
-     * scheduler backing the job off, so that poll() stays short and stop() prompt.
+     * The SDK retries once inside a call (a dropped connection, a 5xx); anything longer is the task's scheduler backing
+     * the job off, so that poll() stays short and stop() prompt.
      */
     static final int SDK_MAX_ATTEMPTS = 2;
 
@@ -115,12 +120,45 @@ public final class SageMakerClientFactory {
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(config.apiCallTimeout())
-                        .retryStrategy(b -> b.maxAttempts(SDK_MAX_ATTEMPTS))
+                        .retryStrategy(retryStrategy())
                         .putAdvancedOption(software.amazon.awssdk.core.client.config.SdkAdvancedClientOption.USER_AGENT_SUFFIX,
                                 "benchlake/" + Version.get())
                         .build());
         config.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /**
+     * The SDK's own retries, without throttling. A throttled request retried by the SDK goes out at the SDK's pace,
+     * outside the task's rate budget, and lands on the account's quota again: measured against a token bucket, each
+     * throttled call was sent twice, and held a call thread for the SDK's throttling backoff (about 2 s). A throttled
+     * call therefore comes straight back, and the task's budget slows that operation down instead.
+     */
+    static RetryStrategy retryStrategy() {
+        return DefaultRetryStrategy.standardStrategyBuilder()
+                .maxAttempts(SDK_MAX_ATTEMPTS)
+                .retryOnException(SageMakerClientFactory::retriedBySdk)
+                // the connector's budget decides how much to send; the SDK's circuit breaker would second-guess it
+                .circuitBreakerEnabled(false)
+                // else the client adds AWS's default conditions, throttling among them
+                .useClientDefaults(false)
+                .build();
+    }
+
+    /** A fault of the moment that one more request may get past: a 5xx, a clock skew, a dropped connection. */
+    static boolean retriedBySdk(Throwable t) {
+        if (t instanceof SdkServiceException e) {
+            return !e.isThrottlingException() && (e.statusCode() >= 500 || e.isClockSkewException());
+        }
+        if (t instanceof ApiCallAttemptTimeoutException) {
+            return true;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static AwsCredentialsProvider credentials(BenchlakeSourceConfig config, Region region) {

@@ -19,6 +19,9 @@ public final class FakeRecommenderApi implements RecommenderApi {
     public final List<String> tokensReceived = Collections.synchronizedList(new ArrayList<>());
     public final AtomicInteger describeCalls = new AtomicInteger();
     public final AtomicInteger listCalls = new AtomicInteger();
+    public final AtomicInteger listJobsCalls = new AtomicInteger();
+    /** ListSteps calls per job. */
+    public final Map<String, AtomicInteger> listCallsByJob = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, every page answers with this token instead of the next one. */
     public String stuckToken;
 
@@ -44,6 +47,7 @@ public final class FakeRecommenderApi implements RecommenderApi {
     @Override
     public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
         listCalls.incrementAndGet();
+        listCallsByJob.computeIfAbsent(jobName, j -> new AtomicInteger()).incrementAndGet();
         tokensReceived.add(nextToken);
         ApiException failure = failures.poll();
         if (failure != null) {
@@ -65,6 +69,7 @@ public final class FakeRecommenderApi implements RecommenderApi {
 
     @Override
     public JobPage listJobs(JobFilter filter, java.time.Instant modifiedAfter, int maxResults, String nextToken) {
+        listJobsCalls.incrementAndGet();
         List<JobObservation> all = jobs.values().stream()
                 .filter(j -> modifiedAfter == null || j.lastModifiedTime().isAfter(modifiedAfter))
                 .filter(j -> filter.nameContains() == null || j.jobName().contains(filter.nameContains()))

@@ -103,16 +103,131 @@ class JobReaderTest {
         assertThat(pass(s)).as("nothing changed").isEmpty();
     }
 
-    @Test
-    void aListedJobIsDescribedOnceForItsInputConfiguration() {
-        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
-        JobState s = fresh();
-        s.listed = TestSteps.job(JOB, "COMPLETED").withInputConfig(null);
+    /** The describe of a listed job, made beside its passes as the task makes it. */
+    private JobReader.Result describeAside(JobState s) {
+        return reader.describedAside(s, reader.call(ApiCall.describe(s.name())));
+    }
 
-        Struct job = (Struct) onTopic(pass(s), "jobs").get(0).value();
-        assertThat(api.describeCalls.get()).isEqualTo(1);
+    /** Moves the clock to this long after the job {@link TestSteps#job} finished (its CompletionTime). */
+    private void finishedAgo(Duration ago) {
+        time.sleep(TestSteps.job(JOB, "COMPLETED").completionTime().plus(ago).toEpochMilli() - time.milliseconds());
+    }
+
+    private static JobState listed(String status) {
+        JobState s = fresh();
+        s.listed = TestSteps.job(JOB, status).withInputConfig(null);
+        return s;
+    }
+
+    @Test
+    void aListedJobsPassDoesNotWaitForItsDescribeOnlyItsJobRecordDoes() {
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        finishedAgo(Duration.ofDays(30));
+        JobState s = listed("COMPLETED");
+
+        List<SourceRecord> pass = pass(s);
+        assertThat(api.describeCalls).hasValue(0);
+        assertThat(api.listCalls).as("5 steps, 2 a page").hasValue(3);
+        assertThat(onTopic(pass, "steps")).hasSize(5);
+        assertThat(onTopic(pass, "jobs")).as("the job record waits for the input configuration").isEmpty();
+        assertThat(reader.wantsDescribe(s)).isTrue();
+        assertThat(s.dueAtMs).as("no other pass: the job closes once described").isEqualTo(Long.MAX_VALUE);
+
+        JobReader.Result described = describeAside(s);
+        assertThat(api.describeCalls).hasValue(1);
+        assertThat(described.boundary()).as("its own transaction").isTrue();
+        assertThat(described.records()).hasSize(1);
+        Struct job = (Struct) described.records().get(0).value();
+        assertThat(job.getBoolean("closed")).isTrue();
         assertThat(job.getInt32("job_duration_seconds")).isEqualTo(7200);
         assertThat(job.getString("endpoint_configurations")).contains("ml.c5.xlarge");
+        assertThat(JobOffset.fromMap(described.records().get(0).sourceOffset()).closed()).isTrue();
+        assertThat(stats.jobsClosed).hasValue(1);
+        assertThat(reader.wantsDescribe(s)).isFalse();
+    }
+
+    @Test
+    void aListedJobDescribedBeforeItsPassEndsIsClosedByThePassItself() {
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        finishedAgo(Duration.ofDays(30));
+        JobState s = listed("COMPLETED");
+
+        assertThat(describeAside(s).records()).as("nothing held yet").isEmpty();
+        List<SourceRecord> pass = pass(s);
+
+        Struct job = (Struct) onTopic(pass, "jobs").get(0).value();
+        assertThat(job.getBoolean("closed")).isTrue();
+        assertThat(job.getInt32("job_duration_seconds")).isEqualTo(7200);
+        assertThat(api.describeCalls.get() + api.listCalls.get()).as("a describe and three pages").isEqualTo(4);
+    }
+
+    @Test
+    void aThrottledDescribeIsTriedAgainAfterABackoff() {
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        JobState s = listed("COMPLETED");
+        api.failures.add(new ApiException(ApiErrorKind.THROTTLED, "DescribeInferenceRecommendationsJob", "slow down", null));
+
+        assertThat(describeAside(s).records()).isEmpty();
+        assertThat(reader.wantsDescribe(s)).isTrue();
+        assertThat(s.describeDueAtMs).isGreaterThan(time.milliseconds());
+        assertThat(stats.throttled).hasValue(1);
+
+        time.sleep(s.describeDueAtMs - time.milliseconds());
+        describeAside(s);
+        assertThat(reader.wantsDescribe(s)).isFalse();
+        assertThat(s.inputConfig.jobDurationSeconds()).isEqualTo(7200);
+    }
+
+    @Test
+    void aDescribeIamDeniesLeavesTheInputConfigurationEmptyAndTheJobStillCloses() {
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        finishedAgo(Duration.ofDays(30));
+        JobState s = listed("COMPLETED");
+        pass(s);
+        api.failures.add(new ApiException(ApiErrorKind.ACCESS_DENIED, "DescribeInferenceRecommendationsJob",
+                "not authorized to perform: sagemaker:DescribeInferenceRecommendationsJob", null));
+
+        Struct job = (Struct) describeAside(s).records().get(0).value();
+        assertThat(job.getBoolean("closed")).isTrue();
+        assertThat(job.getInt32("job_duration_seconds")).isNull();
+        assertThat(job.getString("read_error")).as("the job itself can be read").isNull();
+    }
+
+    @Test
+    void aJobThatFinishedLongerAgoThanTheGracePeriodClosesAfterOnePass() {
+        reader = reader(2, Duration.ofSeconds(10));
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        finishedAgo(Duration.ofSeconds(11));
+
+        List<SourceRecord> records = pass(fresh());
+        assertThat(((Struct) onTopic(records, "jobs").get(0).value()).getBoolean("closed")).isTrue();
+        assertThat(api.describeCalls.get() + api.listCalls.get()).as("one describe, three pages, no re-read").isEqualTo(4);
+    }
+
+    @Test
+    void aJobThatJustFinishedIsReadOnceMoreAfterTheGracePeriod() {
+        reader = reader(2, Duration.ofSeconds(10));
+        api.put(TestSteps.job(JOB, "COMPLETED"), fiveSteps("COMPLETED"));
+        finishedAgo(Duration.ofSeconds(1));
+        JobState s = fresh();
+
+        assertThat(onTopic(pass(s), "jobs")).extracting(r -> ((Struct) r.value()).getBoolean("closed")).containsExactly(false);
+        assertThat(s.dueAtMs).isEqualTo(time.milliseconds() + 10_000);
+        time.sleep(10_000);
+        assertThat(onTopic(pass(s), "jobs")).extracting(r -> ((Struct) r.value()).getBoolean("closed")).containsExactly(true);
+        assertThat(api.listCalls).as("two passes of three pages").hasValue(6);
+    }
+
+    @Test
+    void aJobWithoutCompletionTimeIsAgedByItsLastModifiedTime() {
+        reader = reader(2, Duration.ofSeconds(10));
+        // a FAILED job of TestSteps has no CompletionTime; its LastModifiedTime is the COMPLETED one's CompletionTime
+        api.put(TestSteps.job(JOB, "FAILED"), fiveSteps("COMPLETED"));
+        finishedAgo(Duration.ofSeconds(11));
+
+        JobState s = fresh();
+        pass(s);
+        assertThat(s.offset.closed()).isTrue();
     }
 
     @Test

@@ -74,7 +74,10 @@ class FaultSoakIT {
             props.put("exactly.once.support", "required");
             props.put("transaction.boundary", "connector");
             props.put("tasks.max", "2");
-            props.put("api.max.requests.per.second", "40");
+            // a fifth of the calls throttled whatever the rate: the adaptive budgets take every throttle as the quota's
+            // and settle at their floor, a tenth of the ceiling (10 calls/s a task here), as they would on an account
+            // whose quota others keep overdrawn
+            props.put("api.max.requests.per.second", "200");
             // the deleted job closes after 3 not-found answers over 2 s (10 minutes by default)
             props.put("errors.not.found.close.answers", "3");
             props.put("errors.not.found.close.after.ms", "2000");

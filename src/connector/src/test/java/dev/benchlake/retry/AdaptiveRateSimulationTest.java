@@ -1,0 +1,179 @@
+package dev.benchlake.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.benchlake.api.ApiOperation;
+
+/**
+ * Tasks that always have calls to make, against a service that limits the operation with a token bucket they do not
+ * know, in simulated time (1 ms steps; network latency drawn from a seeded random): the budgets settle just under the
+ * limit with few throttles, whatever ceiling they start from.
+ */
+class AdaptiveRateSimulationTest {
+
+    private static final ApiOperation OP = ApiOperation.LIST_STEPS;
+    private static final int SECONDS = 600;
+    private static final int IN_FLIGHT = 8;
+
+    /** The service's quota: a bucket of {@code burst} tokens refilled at {@code rate} per second. */
+    private static final class ServiceQuota {
+        final double rate;
+        final double burst;
+        double tokens;
+        long lastMs;
+
+        ServiceQuota(double rate, double burst) {
+            this.rate = rate;
+            this.burst = burst;
+            this.tokens = burst;
+        }
+
+        boolean take(long nowMs) {
+            if (nowMs > lastMs) {
+                tokens = Math.min(burst, tokens + (nowMs - lastMs) * rate / 1000.0);
+                lastMs = nowMs;
+            }
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private record Call(int task, long grantedAtMs, long answeredAtMs, boolean throttled) {
+    }
+
+    private record Outcome(long answered, long throttled) {
+        double throttledShare() {
+            return (double) throttled / (answered + throttled);
+        }
+    }
+
+    /** {@code tasks} tasks, each with its share of the ceiling, sending whenever their budget lets them. */
+    private static Outcome run(double limit, double burst, double ceiling, int tasks, int latencyMs) {
+        return run(limit, burst, ceiling, tasks, latencyMs, 0);
+    }
+
+    /** The same, with a share of the calls throttled at random whatever the rate: faults, someone else's burst. */
+    private static Outcome run(double limit, double burst, double ceiling, int tasks, int latencyMs, double randomThrottles) {
+        return run(limit, burst, ceiling, tasks, latencyMs, randomThrottles, false);
+    }
+
+    /** The same; with {@code shared}, the tasks share one budget as the tasks of one worker do ({@link SharedBudgets}). */
+    private static Outcome run(double limit, double burst, double ceiling, int tasks, int latencyMs, double randomThrottles,
+            boolean shared) {
+        Random random = new Random(42);
+        Random faults = new Random(7);
+        ServiceQuota quota = new ServiceQuota(limit, burst);
+        List<ApiBudgets> budgets = new ArrayList<>();
+        long[] startsAtMs = new long[tasks];
+        for (int t = 0; t < tasks; t++) {
+            if (shared && t > 0) {
+                budgets.get(0).join(Map.of(OP, ceiling / tasks), 10_000, 0);
+                budgets.add(budgets.get(0));
+            } else {
+                budgets.add(new ApiBudgets(Map.of(OP, ceiling / tasks), 10_000, 0));
+            }
+            // tasks start a little apart, as Connect starts them
+            startsAtMs[t] = random.nextInt(1_000);
+        }
+        int[] underWay = new int[tasks];
+        PriorityQueue<Call> answers = new PriorityQueue<>(Comparator.comparingLong(Call::answeredAtMs));
+        long answered = 0;
+        long throttled = 0;
+        for (long now = 0; now < SECONDS * 1000L; now++) {
+            while (!answers.isEmpty() && answers.peek().answeredAtMs() <= now) {
+                Call c = answers.poll();
+                underWay[c.task()]--;
+                budgets.get(c.task()).answered(OP, c.throttled(), c.grantedAtMs(), now);
+                if (c.throttled()) {
+                    throttled++;
+                } else {
+                    answered++;
+                }
+            }
+            for (int t = 0; t < tasks; t++) {
+                while (now >= startsAtMs[t] && underWay[t] < IN_FLIGHT && budgets.get(t).tryAcquire(OP, now) == 0) {
+                    underWay[t]++;
+                    // the request reaches the service after half the latency, give or take
+                    long arrivesAtMs = now + latencyMs / 2 + random.nextInt(latencyMs / 2 + 1);
+                    boolean ok = (randomThrottles == 0 || faults.nextDouble() >= randomThrottles) && quota.take(arrivesAtMs);
+                    answers.add(new Call(t, now, arrivesAtMs + latencyMs / 2, !ok));
+                }
+            }
+        }
+        return new Outcome(answered, throttled);
+    }
+
+    @ParameterizedTest(name = "limit {0}/s, burst {1}; ceiling {2}/s over {3} task(s); {4} ms latency: at least {5} of it, "
+            + "under {6} throttled")
+    @CsvSource({
+        // the backfill benchmark's quota, the connector's default ceiling
+        "2, 2, 5, 1, 5, 0.95, 0.03",
+        // a ceiling five times the limit (a floor of a tenth of it stays under the limit): the first seconds cost more
+        "2, 2, 10, 1, 5, 0.93, 0.03",
+        "10, 10, 50, 1, 5, 0.95, 0.03",
+        "10, 20, 50, 4, 50, 0.95, 0.03",
+        "2, 4, 5, 4, 50, 0.95, 0.03",
+        "50, 100, 250, 4, 50, 0.95, 0.03",
+        // a call every two seconds, and a burst of one: the latency's jitter alone can exceed it
+        "0.5, 1, 2.5, 1, 50, 0.88, 0.05",
+    })
+    void settlesJustUnderAnUnknownLimitWithFewThrottles(double limit, double burst, double ceiling, int tasks,
+            int latencyMs, double leastShareOfTheLimit, double mostThrottled) {
+        Outcome o = run(limit, burst, ceiling, tasks, latencyMs);
+
+        double allowed = limit * SECONDS;
+        assertThat(o.answered() / allowed).as("answered calls against what the limit allows").isGreaterThan(leastShareOfTheLimit);
+        assertThat(o.throttledShare()).as("share of calls throttled").isLessThan(mostThrottled);
+    }
+
+    @ParameterizedTest(name = "{0} of the calls throttled at random, {1} task(s)")
+    @CsvSource({"0.2, 1", "0.2, 2", "0.05, 1"})
+    void throttlesThatAreNotTheTasksOwnNeverCutItBelowATenthOfTheCeiling(double randomThrottles, int tasks) {
+        double ceiling = 40;
+        Outcome o = run(1_000, 1_000, ceiling, tasks, 25, randomThrottles);
+
+        double atTheFloor = ceiling * ApiBudgets.FLOOR_SHARE * (1 - randomThrottles) * SECONDS;
+        assertThat(o.answered()).as("calls answered, against the floor's").isGreaterThanOrEqualTo((long) (0.95 * atTheFloor));
+    }
+
+    @ParameterizedTest(name = "ceiling {0}/s under a limit of 2/s, {1} task(s)")
+    @CsvSource({"1.8, 1", "1.8, 4"})
+    void aCeilingUnderTheLimitIsNeverThrottledAndFullyUsed(double ceiling, int tasks) {
+        Outcome o = run(2, 4, ceiling, tasks, 5);
+
+        assertThat(o.throttled()).isZero();
+        assertThat(o.answered() / (ceiling * SECONDS)).isGreaterThan(0.99);
+    }
+
+    @ParameterizedTest(name = "limit {0}/s, burst {1}; ceiling {2}/s over {3} tasks sharing one budget: at least 0.95 of it, "
+            + "under 0.03 throttled")
+    @CsvSource({"2, 2, 5, 4", "10, 10, 50, 4", "50, 50, 250, 8"})
+    void tasksSharingOneBudgetAdaptAsOneClient(double limit, double burst, double ceiling, int tasks) {
+        Outcome together = run(limit, burst, ceiling, tasks, 50, 0, true);
+
+        double allowed = limit * SECONDS;
+        assertThat(together.answered() / allowed).as("answered, one shared budget").isGreaterThan(0.95);
+        assertThat(together.throttledShare()).as("throttled, one shared budget").isLessThan(0.03);
+    }
+
+    @org.junit.jupiter.api.Test
+    void tasksWithBudgetsOfTheirOwnCollideInABucketOfOneSecond() {
+        // the case the shared budget is for: four evenly paced, independent streams under a bucket of one second
+        Outcome apart = run(2, 2, 5, 4, 50, 0, false);
+
+        assertThat(apart.answered() / (2.0 * SECONDS)).as("answered, budgets of their own").isLessThan(0.7);
+    }
+}
