@@ -45,6 +45,7 @@ final class OAuthTokenSource {
     private long renewAt;
     private long expiresAt;
     private long fetched;
+    private long lifetimeSeconds;
 
     OAuthTokenSource(HttpClient http, Urls.Parsed endpoint, String clientId, String clientSecret, String scope,
             long bufferSeconds, Duration timeout, int maxBytes, LongSupplier nanoTime) {
@@ -87,6 +88,11 @@ final class OAuthTokenSource {
     /** Drops the token (the registry refused it). */
     synchronized void invalidate() {
         token = null;
+    }
+
+    /** The expires_in of the current token, in seconds (tests). */
+    synchronized long lifetimeSeconds() {
+        return lifetimeSeconds;
     }
 
     /** How many tokens were fetched (tests). */
@@ -142,6 +148,7 @@ final class OAuthTokenSource {
         long lifetime = json.path("expires_in").asLong(DEFAULT_LIFETIME_SECONDS);
         long lifetimeNanos = TimeUnit.SECONDS.toNanos(Math.max(1, lifetime));
         token = json.path("access_token").asText();
+        lifetimeSeconds = lifetime;
         expiresAt = now + lifetimeNanos;
         renewAt = now + Math.max(lifetimeNanos - bufferNanos, lifetimeNanos / 2);
         fetched++;

@@ -588,6 +588,11 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return oauth == null ? null : "Bearer " + oauth.token();
     }
 
+    /** The lifetime (expires_in) of the current OAuth token in seconds (tests). */
+    long tokenLifetimeSeconds() {
+        return oauth == null ? 0 : oauth.lifetimeSeconds();
+    }
+
     /** OAuth tokens fetched so far (tests). */
     long tokensFetched() {
         return oauth == null ? 0 : oauth.fetched();
