@@ -40,7 +40,8 @@ public class AvroConverter implements Converter, Versioned, Closeable {
     private AvroConverterConfig config;
     private SchemaRegistryClient client;
     private boolean isKey;
-    private SubjectNameStrategy strategy;
+    private SubjectNamer strategy;
+    private volatile long readGeneration;
     private boolean autoRegister;
     private boolean useLatest;
     private boolean metaData;
@@ -71,7 +72,12 @@ public class AvroConverter implements Converter, Versioned, Closeable {
         }
     }
 
-    private record WriteTarget(String subject, int id, ConnectToGeneric toGeneric, DatumWriter<Object> writer) {
+    /**
+     * Where values of one Connect schema go on one topic: valid until {@code expiresAt} ({@code schema.registry.cache.ttl.ms})
+     * and while the client's {@link SchemaRegistryClient#generation()} is unchanged (no failover).
+     */
+    private record WriteTarget(String subject, int id, ConnectToGeneric toGeneric, DatumWriter<Object> writer,
+            long generation, long expiresAt) {
     }
 
     private record ReadState(int id, Schema connect, GenericReading reading, GenericToConnect toConnect) {
@@ -110,9 +116,16 @@ public class AvroConverter implements Converter, Versioned, Closeable {
         int capacity = config.maxSchemasPerSubject();
         this.writeStates = new BoundedCache<>(capacity);
         this.readStates = new BoundedCache<>(capacity);
+        this.readGeneration = client.generation();
+        List<String> ignored = config.unknownKeys();
+        if (!ignored.isEmpty()) {
+            log.warn("Benchlake AvroConverter ({}): {} are not settings of this converter and are ignored",
+                    isKey ? "key" : "value", ignored);
+        }
         log.info("Benchlake AvroConverter ({}) configured: registry {}, subject strategy {}, auto.register.schemas={}, "
                         + "use.latest.version={}, connect.meta.data={}", isKey ? "key" : "value", client.urls(),
-                strategy.shortName(), autoRegister, useLatest, metaData);
+                strategy instanceof SubjectNameStrategy s ? s.shortName() : strategy.getClass().getName(), autoRegister,
+                useLatest, metaData);
     }
 
     /** The registry client (shared with tests and diagnostics). */
@@ -141,7 +154,7 @@ public class AvroConverter implements Converter, Versioned, Closeable {
             lastWrite = state;
         }
         WriteTarget target = state.targets.get(topic);
-        if (target == null) {
+        if (target == null || target.generation() != client.generation() || client.nanoTime() - target.expiresAt() >= 0) {
             target = resolveTarget(topic, state);
             state.targets.put(topic, target);
         }
@@ -175,9 +188,13 @@ public class AvroConverter implements Converter, Versioned, Closeable {
 
     private WriteTarget resolveTarget(String topic, WriteState state) {
         String subject = strategy.subject(topic, isKey, state.avro);
+        // read before the registry calls: a failover during them makes the target stale at once
+        long generation = client.generation();
+        long expiresAt = client.nanoTime() + client.cacheTtl().toNanos();
         try {
             if (autoRegister) {
-                return new WriteTarget(subject, register(subject, state.avro), state.toGeneric, state.writer);
+                return new WriteTarget(subject, register(subject, state.avro), state.toGeneric, state.writer,
+                        generation, expiresAt);
             }
             if (useLatest) {
                 SchemaRegistryClient.RegisteredSchema latest = client.latest(subject).orElseThrow(() -> new DataException(
@@ -191,13 +208,14 @@ public class AvroConverter implements Converter, Versioned, Closeable {
                             + "the latest registered version " + latest.version() + " (use.latest.version=true): "
                             + e.getMessage(), e);
                 }
-                return new WriteTarget(subject, latest.id(), toGeneric, new GenericDatumWriter<>(latest.schema(), PLAIN));
+                return new WriteTarget(subject, latest.id(), toGeneric, new GenericDatumWriter<>(latest.schema(), PLAIN),
+                        generation, expiresAt);
             }
             SchemaRegistryClient.RegisteredSchema found = client.lookup(subject, state.avro).orElseThrow(() -> new DataException(
                     "The schema of this data is not registered under subject '" + subject + "' in the schema registry at "
                             + client.activeUrl() + ", and auto.register.schemas=false: register it first. Schema: "
                             + state.avro));
-            return new WriteTarget(subject, found.id(), state.toGeneric, state.writer);
+            return new WriteTarget(subject, found.id(), state.toGeneric, state.writer, generation, expiresAt);
         } catch (SchemaRegistryException.Unavailable e) {
             throw new RetriableException("Topic " + topic + ", subject '" + subject + "': " + e.getMessage()
                     + ". The record was not converted; it can be retried.", e);
@@ -258,6 +276,13 @@ public class AvroConverter implements Converter, Versioned, Closeable {
                     + "Confluent-framed Avro", topic, value[0] & 0xFF));
         }
         int id = ((value[1] & 0xFF) << 24) | ((value[2] & 0xFF) << 16) | ((value[3] & 0xFF) << 8) | (value[4] & 0xFF);
+        long generation = client.generation();
+        if (generation != readGeneration) {
+            // failed over to another registry: ids are resolved again there
+            readStates.clear();
+            lastRead = null;
+            readGeneration = generation;
+        }
         ReadState state = lastRead;
         if (state == null || state.id() != id) {
             state = readStates.computeIfAbsent(id, k -> newReadState(topic, k));

@@ -30,6 +30,10 @@ final class BoundedCache<K, V> {
         map.put(key, value);
     }
 
+    synchronized void remove(K key) {
+        map.remove(key);
+    }
+
     synchronized int size() {
         return map.size();
     }

@@ -1,16 +1,15 @@
 package dev.benchlake.avro;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +29,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.types.Password;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
     public record RegisteredSchema(String subject, int version, int id, Schema schema) {
     }
 
-    private record Endpoint(String base, String redacted, String authorization) {
+    private record Endpoint(String base, String redacted) {
     }
 
     private record Response(int status, JsonNode body, String url) {
@@ -66,19 +65,32 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
     private final List<Endpoint> endpoints;
     private final HttpClient http;
-    private final Duration requestTimeout;
+    private final Duration readTimeout;
     private final long backoffMs;
     private final long backoffMaxMs;
     private final long retryTimeoutMs;
+    private final Integer maxRetries;
+    private final int maxResponseBytes;
+    private final int maxSchemaBytes;
+    private final long cacheTtlNanos;
+    private final LongSupplier nanoTime;
     private final CompatibilityLevel configuredLevel;
+    private final String basicAuthorization;
+    private final String staticBearer;
+    private final OAuthTokenSource oauth;
+    private final Map<String, String> extraHeaders;
     private volatile int active;
+    private final AtomicLong generation = new AtomicLong();
 
-    private final BoundedCache<SubjectSchema, Integer> idsBySchema;
+    private final BoundedCache<SubjectSchema, Expiring<Integer>> idsBySchema;
     private final BoundedCache<Integer, Schema> schemasById;
-    private final BoundedCache<SubjectSchema, RegisteredSchema> lookups;
+    private final BoundedCache<SubjectSchema, Expiring<RegisteredSchema>> lookups;
     private final AtomicLong requests = new AtomicLong();
 
     private record SubjectSchema(String subject, Schema schema) {
+    }
+
+    private record Expiring<T>(T value, long expiresAt) {
     }
 
     public SchemaRegistryClient(Map<String, ?> configs) {
@@ -86,52 +98,72 @@ public final class SchemaRegistryClient implements AutoCloseable {
     }
 
     public SchemaRegistryClient(AvroConverterConfig config) {
-        boolean userInfoSource = "USER_INFO".equalsIgnoreCase(config.getString(AvroConverterConfig.BASIC_AUTH_CREDENTIALS_SOURCE));
-        Password userInfo = config.getPassword(AvroConverterConfig.BASIC_AUTH_USER_INFO);
+        this(config, System::nanoTime);
+    }
+
+    /** With a clock of its own, for tests of expiry (cache TTL, token renewal). */
+    SchemaRegistryClient(AvroConverterConfig config, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         List<Endpoint> eps = new ArrayList<>();
-        for (String raw : config.urls()) {
-            String url = raw.trim();
-            URI uri;
-            try {
-                uri = URI.create(url);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(AvroConverterConfig.SCHEMA_REGISTRY_URL + " has an invalid URL: " + redact(url));
-            }
-            if (uri.getScheme() == null || uri.getHost() == null
-                    || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
-                throw new ConfigException(AvroConverterConfig.SCHEMA_REGISTRY_URL + " needs http(s)://host[:port][/path] URLs, not "
-                        + redact(url));
-            }
-            String base = redact(url);
+        String urlUserInfo = null;
+        for (Urls.Parsed url : config.parsedUrls()) {
+            String base = url.withoutUserInfo();
             while (base.endsWith("/")) {
                 base = base.substring(0, base.length() - 1);
             }
-            String auth = null;
-            if (userInfoSource) {
-                auth = basic(userInfo.value());
-            } else if (uri.getRawUserInfo() != null) {
-                auth = basic(java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8));
+            if (url.userInfo().isPresent() && urlUserInfo == null) {
+                urlUserInfo = url.userInfo().get();
             }
-            eps.add(new Endpoint(base, base, auth));
+            eps.add(new Endpoint(base, base));
         }
         this.endpoints = List.copyOf(eps);
-        int timeoutMs = config.getInt(AvroConverterConfig.REQUEST_TIMEOUT_MS);
-        this.requestTimeout = Duration.ofMillis(timeoutMs);
+        boolean userInfoSource = "USER_INFO".equalsIgnoreCase(config.getString(AvroConverterConfig.BASIC_AUTH_CREDENTIALS_SOURCE));
+        String userInfo = userInfoSource ? config.userInfo().orElseThrow() : urlUserInfo;
+        this.basicAuthorization = userInfo == null ? null : basic(userInfo);
+        int requestTimeoutMs = config.getInt(AvroConverterConfig.REQUEST_TIMEOUT_MS);
+        Integer connectMs = config.getInt(AvroConverterConfig.HTTP_CONNECT_TIMEOUT_MS);
+        Integer readMs = config.getInt(AvroConverterConfig.HTTP_READ_TIMEOUT_MS);
+        this.readTimeout = Duration.ofMillis(readMs != null ? readMs : requestTimeoutMs);
         this.backoffMs = config.getLong(AvroConverterConfig.RETRY_BACKOFF_MS);
         this.backoffMaxMs = Math.max(backoffMs, config.getLong(AvroConverterConfig.RETRY_BACKOFF_MAX_MS));
         this.retryTimeoutMs = config.getLong(AvroConverterConfig.RETRY_TIMEOUT_MS);
+        this.maxRetries = config.getInt(AvroConverterConfig.MAX_RETRIES);
+        this.maxResponseBytes = config.getInt(AvroConverterConfig.MAX_RESPONSE_BYTES);
+        this.maxSchemaBytes = config.getInt(AvroConverterConfig.MAX_SCHEMA_BYTES);
+        this.cacheTtlNanos = Duration.ofMillis(config.getLong(AvroConverterConfig.CACHE_TTL_MS)).toNanos();
         String level = config.getString(AvroConverterConfig.COMPATIBILITY_LEVEL);
         this.configuredLevel = level == null ? null : CompatibilityLevel.parse(level);
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(timeoutMs))
-                .followRedirects(HttpClient.Redirect.NORMAL);
-        String trustStore = config.getString(AvroConverterConfig.SSL_TRUSTSTORE_LOCATION);
-        if (trustStore != null && !trustStore.isBlank()) {
-            builder.sslContext(sslContext(trustStore, config.getPassword(AvroConverterConfig.SSL_TRUSTSTORE_PASSWORD),
-                    config.getString(AvroConverterConfig.SSL_TRUSTSTORE_TYPE)));
+                .connectTimeout(Duration.ofMillis(connectMs != null ? connectMs : requestTimeoutMs))
+                // never: a redirect would take the Authorization header (or the client secret) to wherever it points
+                .followRedirects(HttpClient.Redirect.NEVER);
+        TlsSettings.apply(config, builder);
+        String proxyHost = config.getString(AvroConverterConfig.PROXY_HOST);
+        if (proxyHost != null && !proxyHost.isBlank()) {
+            builder.proxy(ProxySelector.of(new InetSocketAddress(proxyHost.trim(), config.getInt(AvroConverterConfig.PROXY_PORT))));
         }
         this.http = builder.build();
+        String bearer = config.bearerSource();
+        this.staticBearer = bearer.equals("STATIC_TOKEN") ? "Bearer " + config.secret(AvroConverterConfig.BEARER_AUTH_TOKEN).orElseThrow() : null;
+        if (bearer.equals("OAUTHBEARER")) {
+            Urls.Parsed issuer = Urls.parse(config.getString(AvroConverterConfig.BEARER_AUTH_ISSUER_ENDPOINT_URL),
+                    AvroConverterConfig.BEARER_AUTH_ISSUER_ENDPOINT_URL);
+            this.oauth = new OAuthTokenSource(http, issuer, config.getString(AvroConverterConfig.BEARER_AUTH_CLIENT_ID).trim(),
+                    config.secret(AvroConverterConfig.BEARER_AUTH_CLIENT_SECRET).orElseThrow(),
+                    config.getString(AvroConverterConfig.BEARER_AUTH_SCOPE),
+                    config.getLong(AvroConverterConfig.BEARER_AUTH_EXPIRY_BUFFER_SECONDS), readTimeout, maxResponseBytes, nanoTime);
+        } else {
+            this.oauth = null;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        if (!bearer.isEmpty()) {
+            Optional.ofNullable(config.getString(AvroConverterConfig.BEARER_AUTH_LOGICAL_CLUSTER)).filter(v -> !v.isBlank())
+                    .ifPresent(v -> headers.put("target-sr-cluster", v.trim()));
+            Optional.ofNullable(config.getString(AvroConverterConfig.BEARER_AUTH_IDENTITY_POOL_ID)).filter(v -> !v.isBlank())
+                    .ifPresent(v -> headers.put("Confluent-Identity-Pool-Id", v.trim()));
+        }
+        this.extraHeaders = Map.copyOf(headers);
         int capacity = config.maxSchemasPerSubject();
         this.idsBySchema = new BoundedCache<>(capacity);
         this.schemasById = new BoundedCache<>(capacity);
@@ -142,43 +174,34 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static SSLContext sslContext(String location, Password password, String type) {
-        try (InputStream in = Files.newInputStream(Path.of(location))) {
-            KeyStore ks = KeyStore.getInstance(type == null ? KeyStore.getDefaultType() : type);
-            ks.load(in, password == null ? null : password.value().toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (Exception e) {
-            // the exception text of KeyStore.load never contains the password
-            throw new ConfigException(AvroConverterConfig.SSL_TRUSTSTORE_LOCATION + " " + location
-                    + " cannot be loaded as a " + type + " trust store: " + e.getMessage());
-        }
-    }
-
-    /** Removes the user-info part (credentials) from a URL. */
+    /** Removes the user-info part (credentials) from a URL: {@link Urls#redact}. */
     public static String redact(String url) {
-        if (url == null) {
-            return null;
-        }
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return url;
-        }
-        int start = scheme + 3;
-        int slash = url.indexOf('/', start);
-        int at = url.lastIndexOf('@', slash < 0 ? url.length() : slash);
-        return at >= start ? url.substring(0, start) + url.substring(at + 1) : url;
+        return Urls.redact(url);
     }
 
     static List<String> redact(List<String> urls) {
         List<String> out = new ArrayList<>();
         for (String u : urls) {
-            out.add(redact(u.trim()));
+            out.add(Urls.redact(u.trim()));
         }
         return out;
+    }
+
+    /**
+     * Changes each time requests move to another registry URL (failover) or the id caches expire entry by entry: a
+     * caller that keeps ids of its own (the converter) resolves them again when this differs from what it saw.
+     */
+    public long generation() {
+        return generation.get();
+    }
+
+    /** How long a resolved id may be used before it is resolved again. */
+    public Duration cacheTtl() {
+        return Duration.ofNanos(cacheTtlNanos);
+    }
+
+    long nanoTime() {
+        return nanoTime.getAsLong();
     }
 
     /** The registry base URLs, without credentials. */
@@ -209,26 +232,36 @@ public final class SchemaRegistryClient implements AutoCloseable {
     // API
     // ------------------------------------------------------------------------------------------------------------
 
-    /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema, returns its id. Cached. */
+    /**
+     * {@code POST /subjects/{subject}/versions}: registers (or finds) the schema, returns its id. Cached for
+     * {@code schema.registry.cache.ttl.ms}, and until requests fail over to another registry URL.
+     */
     public int register(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
-        Integer cached = idsBySchema.get(key);
-        if (cached != null) {
-            return cached;
+        Expiring<Integer> cached = idsBySchema.get(key);
+        if (cached != null && nanoTime.getAsLong() - cached.expiresAt() < 0) {
+            return cached.value();
         }
         Response r = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), true);
         expectOk(r, "register a schema under subject '" + subject + "'");
         int id = r.body().path("id").asInt(-1);
         if (id < 0) {
             throw new SchemaRegistryException("Registry at " + r.url() + " answered the registration under subject '"
-                    + subject + "' without an id: " + r.body(), r.status(), -1, r.url(), null);
+                    + subject + "' without an id", r.status(), -1, r.url(), null);
         }
-        idsBySchema.put(key, id);
+        if (cached != null && cached.value() != id) {
+            log.warn("Subject '{}': the registry at {} now gives id {} to the schema it had given id {} (restored or "
+                    + "replaced registry); writing with id {}", subject, r.url(), id, cached.value(), id);
+        }
+        idsBySchema.put(key, new Expiring<>(id, nanoTime.getAsLong() + cacheTtlNanos));
         schemasById.computeIfAbsent(id, k -> schema);
         return id;
     }
 
-    /** {@code GET /schemas/ids/{id}}. Cached. Throws {@link SchemaRegistryException} with status 404 for unknown ids. */
+    /**
+     * {@code GET /schemas/ids/{id}}. Cached until a failover (an id names one schema for the life of a registry).
+     * Throws {@link SchemaRegistryException} with status 404 for unknown ids.
+     */
     public Schema getById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {
@@ -283,18 +316,21 @@ public final class SchemaRegistryClient implements AutoCloseable {
      */
     public Optional<RegisteredSchema> lookup(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
-        RegisteredSchema cached = lookups.get(key);
-        if (cached != null) {
-            return Optional.of(cached);
+        Expiring<RegisteredSchema> cached = lookups.get(key);
+        if (cached != null && nanoTime.getAsLong() - cached.expiresAt() < 0) {
+            return Optional.of(cached.value());
         }
         Response r = call("POST", "/subjects/" + encode(subject), schemaBody(schema), true);
         if (r.status() == 404) {
+            lookups.remove(key);
+            idsBySchema.remove(key);
             return Optional.empty();
         }
         expectOk(r, "look up a schema under subject '" + subject + "'");
         RegisteredSchema found = registered(subject, r);
-        lookups.put(key, found);
-        idsBySchema.put(key, found.id());
+        long expiresAt = nanoTime.getAsLong() + cacheTtlNanos;
+        lookups.put(key, new Expiring<>(found, expiresAt));
+        idsBySchema.put(key, new Expiring<>(found.id(), expiresAt));
         return Optional.of(found);
     }
 
@@ -415,19 +451,26 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return body.toString();
     }
 
-    private static Schema parse(String text, String what, String url) {
+    private Schema parse(String text, String what, String url) {
         if (text == null) {
             throw new SchemaRegistryException("Registry at " + url + " returned no schema text for " + what, 200, -1, url, null);
+        }
+        if (text.length() > maxSchemaBytes || text.getBytes(StandardCharsets.UTF_8).length > maxSchemaBytes) {
+            throw new SchemaRegistryException("Registry at " + url + " returned a schema for " + what + " of more than "
+                    + maxSchemaBytes + " bytes (" + AvroConverterConfig.MAX_SCHEMA_BYTES + "); not parsed", 200, -1, url, null);
         }
         try {
             return new Schema.Parser().parse(text);
         } catch (SchemaParseException e) {
             throw new SchemaRegistryException("Registry at " + url + " returned an unparseable Avro schema for " + what
-                    + ": " + e.getMessage(), 200, -1, url, e);
+                    + ": " + SafeText.quote(e.getMessage()), 200, -1, url, e);
+        } catch (StackOverflowError e) {
+            throw new SchemaRegistryException("Registry at " + url + " returned an Avro schema for " + what
+                    + " nested too deeply to parse", 200, -1, url, null);
         }
     }
 
-    private static RegisteredSchema registered(String subject, Response r) {
+    private RegisteredSchema registered(String subject, Response r) {
         JsonNode b = r.body();
         Schema schema = parse(b.path("schema").asText(null), "subject '" + subject + "'", r.url());
         return new RegisteredSchema(b.path("subject").asText(subject), b.path("version").asInt(-1),
@@ -440,21 +483,21 @@ public final class SchemaRegistryClient implements AutoCloseable {
         }
         JsonNode b = r.body();
         int code = b.path("error_code").asInt(-1);
-        String message = b.path("message").asText(b.path("responseMessage").asText(""));
         throw new SchemaRegistryException("Schema registry at " + r.url() + " refused to " + what + ": HTTP " + r.status()
-                + (code > 0 ? " (error " + code + ")" : "") + (message.isEmpty() ? "" : ": " + message),
-                r.status(), code, r.url(), null);
+                + (code > 0 ? " (error " + code + ")" : "") + describeError(b), r.status(), code, r.url(), null);
     }
 
     /**
      * Sends one request, failing over across URLs on connection errors and 5xx. With {@code retry}, rounds are
-     * repeated with exponential backoff until the retry budget is spent. Returns any answer below 500.
+     * repeated with exponential backoff until the retry budget ({@code schema.registry.retry.timeout.ms},
+     * {@code max.retries}) is spent. Returns any answer below 500.
      */
     private Response call(String method, String path, String body, boolean retry) {
         long start = System.nanoTime();
         long deadline = start + Duration.ofMillis(retryTimeoutMs).toNanos();
         long backoff = backoffMs;
         int attempts = 0;
+        int rounds = 0;
         String lastFailure = null;
         int lastStatus = -1;
         String lastUrl = endpoints.get(active).redacted();
@@ -470,15 +513,14 @@ public final class SchemaRegistryClient implements AutoCloseable {
                     Response r = send(ep, method, path, body);
                     if (r.status() < 500) {
                         if (index != active) {
-                            log.info("Schema registry requests now go to {}", ep.redacted());
+                            failedOver(ep);
                             active = index;
                         }
                         return r;
                     }
                     lastStatus = r.status();
                     lastCause = null;
-                    lastFailure = "HTTP " + r.status() + " from " + ep.redacted()
-                            + describeError(r.body());
+                    lastFailure = "HTTP " + r.status() + " from " + ep.redacted() + describeError(r.body());
                     if (!retry) {
                         // optional endpoints (compatibility, config): a 5xx is an answer
                         return r;
@@ -491,8 +533,10 @@ public final class SchemaRegistryClient implements AutoCloseable {
                 }
                 log.debug("Schema registry {} {} failed: {}", method, path, lastFailure);
             }
+            rounds++;
             long now = System.nanoTime();
-            if (!retry || now + Duration.ofMillis(backoff).toNanos() > deadline) {
+            boolean retriesLeft = maxRetries == null || rounds <= maxRetries;
+            if (!retry || !retriesLeft || now + Duration.ofMillis(backoff).toNanos() > deadline) {
                 long elapsedMs = Duration.ofNanos(now - start).toMillis();
                 throw new SchemaRegistryException.Unavailable("Schema registry unavailable: " + method + " " + path
                         + " failed on " + urls() + " after " + attempts + " attempt(s) in " + elapsedMs + " ms; last: "
@@ -510,18 +554,70 @@ public final class SchemaRegistryClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Requests now go to another URL: ids learnt from the previous registry may mean other schemas there (a registry
+     * that is not replicated), so every cached id and schema is dropped and resolved again from the new one.
+     */
+    private void failedOver(Endpoint to) {
+        idsBySchema.clear();
+        schemasById.clear();
+        lookups.clear();
+        generation.incrementAndGet();
+        log.warn("Schema registry requests now go to {}; cached schema ids are resolved again there", to.redacted());
+    }
+
+    /** The Confluent {@code message} of an error body, quoted only as far as it is safe; empty if none. */
     private static String describeError(JsonNode body) {
+        if (body.has(NON_JSON)) {
+            return " " + SafeText.nonJson(body.path(NON_JSON).asInt());
+        }
         String msg = body.path("message").asText(body.path("responseMessage").asText(""));
-        return msg.isEmpty() ? "" : " (" + msg + ")";
+        return msg.isBlank() ? "" : ": " + SafeText.quote(msg);
+    }
+
+    /** Marks a body that was not JSON (its size), so that it is described and never quoted. */
+    private static final String NON_JSON = "benchlake.non-json-bytes";
+
+    private String authorization() throws IOException {
+        if (basicAuthorization != null) {
+            return basicAuthorization;
+        }
+        if (staticBearer != null) {
+            return staticBearer;
+        }
+        return oauth == null ? null : "Bearer " + oauth.token();
+    }
+
+    /** The lifetime (expires_in) of the current OAuth token in seconds (tests). */
+    long tokenLifetimeSeconds() {
+        return oauth == null ? 0 : oauth.lifetimeSeconds();
+    }
+
+    /** OAuth tokens fetched so far (tests). */
+    long tokensFetched() {
+        return oauth == null ? 0 : oauth.fetched();
     }
 
     private Response send(Endpoint ep, String method, String path, String body) throws IOException {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(ep.base() + path))
-                .timeout(requestTimeout)
-                .header("Accept", CONTENT_TYPE + ", application/json");
-        if (ep.authorization() != null) {
-            rb.header("Authorization", ep.authorization());
+        Response r = sendOnce(ep, method, path, body);
+        if (r.status() == 401 && oauth != null) {
+            // revoked or expired early: one more try with a fresh token
+            oauth.invalidate();
+            r = sendOnce(ep, method, path, body);
         }
+        return r;
+    }
+
+    private Response sendOnce(Endpoint ep, String method, String path, String body) throws IOException {
+        URI target = URI.create(ep.base() + path);
+        HttpRequest.Builder rb = HttpRequest.newBuilder(target)
+                .timeout(readTimeout)
+                .header("Accept", CONTENT_TYPE + ", application/json");
+        String authorization = authorization();
+        if (authorization != null) {
+            rb.header("Authorization", authorization);
+        }
+        extraHeaders.forEach(rb::header);
         if (body != null) {
             rb.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         } else {
@@ -529,11 +625,39 @@ public final class SchemaRegistryClient implements AutoCloseable {
         }
         requests.incrementAndGet();
         HttpResponse<byte[]> resp;
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> future =
+                http.sendAsync(rb.build(), CappedBody.handler(maxResponseBytes));
         try {
-            resp = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // the whole answer, body included, within the read timeout
+            resp = future.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            future.cancel(true);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + readTimeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CappedBody.TooLarge) {
+                throw tooLarge(ep, method, path);
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(String.valueOf(cause), cause);
+        }
+        if (CappedBody.declaredTooLarge(resp, maxResponseBytes)) {
+            throw tooLarge(ep, method, path);
+        }
+        int status = resp.statusCode();
+        if (status / 100 == 3) {
+            String location = resp.headers().firstValue("Location").orElse(null);
+            String to = location == null ? "(no Location)" : Urls.redact(resolve(target, location));
+            throw new SchemaRegistryException("Schema registry at " + ep.redacted() + " answered " + method + " " + path
+                    + " with HTTP " + status + ", a redirect to " + to + ". Redirects are not followed, so that "
+                    + "credentials never leave the origin they are configured for: set "
+                    + AvroConverterConfig.SCHEMA_REGISTRY_URL + " to the registry's own URL", status, -1, ep.redacted(), null);
         }
         JsonNode json;
         byte[] bytes = resp.body();
@@ -541,10 +665,23 @@ public final class SchemaRegistryClient implements AutoCloseable {
             json = bytes == null || bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (IOException e) {
             ObjectNode n = JSON.createObjectNode();
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            n.put("message", text.length() > 200 ? text.substring(0, 200) + "..." : text);
+            n.put(NON_JSON, bytes.length);
             json = n;
         }
-        return new Response(resp.statusCode(), Objects.requireNonNullElseGet(json, JSON::createObjectNode), ep.redacted());
+        return new Response(status, Objects.requireNonNullElseGet(json, JSON::createObjectNode), ep.redacted());
+    }
+
+    private SchemaRegistryException tooLarge(Endpoint ep, String method, String path) {
+        return new SchemaRegistryException("Schema registry at " + ep.redacted() + " answered " + method + " " + path
+                + " with more than " + maxResponseBytes + " bytes (" + AvroConverterConfig.MAX_RESPONSE_BYTES
+                + "); the answer was not read", 200, -1, ep.redacted(), null);
+    }
+
+    private static String resolve(URI base, String location) {
+        try {
+            return base.resolve(location).toString();
+        } catch (IllegalArgumentException e) {
+            return location;
+        }
     }
 }

@@ -49,6 +49,7 @@ final class FakeSchemaRegistry implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failureStatus = 503;
     private volatile String requiredAuthorization;
+    private volatile java.util.function.Predicate<String> authorizationCheck;
     private volatile boolean compatibilityEndpoints;
 
     FakeSchemaRegistry() throws IOException {
@@ -85,6 +86,25 @@ final class FakeSchemaRegistry implements AutoCloseable {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Every request's Authorization header (null when absent) must pass this check (else 401). */
+    void checkAuthorization(java.util.function.Predicate<String> check) {
+        authorizationCheck = check;
+    }
+
+    /** Every request must carry exactly this Authorization header (else 401). */
+    void requireAuthorization(String header) {
+        requiredAuthorization = header;
+    }
+
+    /** Forgets every subject and id, as a registry restored from an older backup or replaced by an empty one. */
+    void wipe() {
+        synchronized (subjects) {
+            subjects.clear();
+            ids.clear();
+            nextId.addAndGet(1_000);
+        }
+    }
+
     /** Answer /compatibility and /config properly (default: 500, as the Hortonworks registry does). */
     void supportCompatibilityEndpoints(boolean on) {
         compatibilityEndpoints = on;
@@ -113,7 +133,9 @@ final class FakeSchemaRegistry implements AutoCloseable {
                 send(ex, failureStatus, error(50001, "injected failure"));
                 return;
             }
-            if (requiredAuthorization != null && !requiredAuthorization.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            String authorization = ex.getRequestHeaders().getFirst("Authorization");
+            if (requiredAuthorization != null && !requiredAuthorization.equals(authorization)
+                    || authorizationCheck != null && !authorizationCheck.test(authorization)) {
                 send(ex, 401, error(40101, "Unauthorized"));
                 return;
             }

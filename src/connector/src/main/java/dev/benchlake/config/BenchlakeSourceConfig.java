@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.types.Password;
 
 import dev.benchlake.api.ApiOperation;
+import dev.benchlake.avro.Urls;
 import dev.benchlake.record.NanHandling;
 
 /** The connector's settings: names, docs, defaults, validators, groups and typed accessors. */
@@ -66,6 +67,11 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
     public static final String ENDPOINT_OVERRIDE = "aws.endpoint.override";
     private static final String ENDPOINT_OVERRIDE_DOC = "SageMaker API endpoint to use instead of the region's "
             + "public one: a VPC interface endpoint, a FIPS endpoint, or a SageMaker-compatible emulator. Empty uses the region's endpoint.";
+
+    public static final String ENDPOINT_ALLOW_INSECURE = "aws.endpoint.allow.insecure";
+    private static final String ENDPOINT_ALLOW_INSECURE_DOC = "Allow an http:// " + ENDPOINT_OVERRIDE + " to a host "
+            + "other than loopback. Off: refused, since signed requests (and a session token) would cross the network "
+            + "in clear text.";
 
     public static final String CREDENTIALS_PROVIDER = "aws.credentials.provider";
     private static final String CREDENTIALS_PROVIDER_DOC = "Where AWS credentials come from: 'default' (the SDK's "
@@ -227,6 +233,8 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         Importance.LOW, ACCOUNT_ID_DOC, GROUP_AWS, ++order, Width.SHORT, "Account id")
                 .define(ENDPOINT_OVERRIDE, Type.STRING, "", Validators.optionalHttpUrl(), Importance.LOW,
                         ENDPOINT_OVERRIDE_DOC, GROUP_AWS, ++order, Width.LONG, "Endpoint override")
+                .define(ENDPOINT_ALLOW_INSECURE, Type.BOOLEAN, false, Importance.LOW, ENDPOINT_ALLOW_INSECURE_DOC,
+                        GROUP_AWS, ++order, Width.SHORT, "Allow http endpoint")
                 .define(API_CALL_TIMEOUT_MS, Type.LONG, 20_000L, ConfigDef.Range.between(1_000L, 300_000L),
                         Importance.LOW, API_CALL_TIMEOUT_MS_DOC, GROUP_AWS, ++order, Width.SHORT, "API call timeout");
 
@@ -316,6 +324,24 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
     public Optional<URI> endpointOverride() {
         String s = getString(ENDPOINT_OVERRIDE).trim();
         return s.isEmpty() ? Optional.empty() : Optional.of(URI.create(s));
+    }
+
+    /**
+     * Why {@link #ENDPOINT_OVERRIDE} cannot be used, if it cannot: http:// to a host that is not loopback without
+     * {@link #ENDPOINT_ALLOW_INSECURE}. The message names both settings and the URL without user info.
+     */
+    public Optional<String> endpointProblem() {
+        String s = getString(ENDPOINT_OVERRIDE).trim();
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri = URI.create(s);
+        if ("http".equalsIgnoreCase(uri.getScheme()) && !Urls.isLoopback(uri.getHost()) && !getBoolean(ENDPOINT_ALLOW_INSECURE)) {
+            return Optional.of(ENDPOINT_OVERRIDE + " " + Urls.redact(s) + " is http:// to a host that is not loopback: "
+                    + "signed requests and the session token would cross the network in clear text. Use https, or set "
+                    + ENDPOINT_ALLOW_INSECURE + "=true to accept that.");
+        }
+        return Optional.empty();
     }
 
     public CredentialsMode credentialsMode() {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import dev.benchlake.api.JobStatuses;
+import dev.benchlake.avro.Urls;
 
 /** Validators for Benchlake's settings; each message names the key, the value and what is allowed. */
 final class Validators {
@@ -104,13 +105,18 @@ final class Validators {
                 if (s.isEmpty()) {
                     return;
                 }
+                // never echo the value: it may carry user info
+                String shown = Urls.redact(s);
+                if (!shown.equals(s)) {
+                    throw new ConfigException(name + " must not carry user info (credentials): " + shown);
+                }
                 try {
                     URI uri = new URI(s);
                     if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                        throw new ConfigException(name, value, "must be an absolute http:// or https:// URL with a host");
+                        throw new ConfigException(name, shown, "must be an absolute http:// or https:// URL with a host");
                     }
                 } catch (URISyntaxException e) {
-                    throw new ConfigException(name, value, "must be an absolute http:// or https:// URL: " + e.getReason());
+                    throw new ConfigException(name, shown, "must be an absolute http:// or https:// URL: " + e.getReason());
                 }
             }
 

@@ -46,7 +46,8 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
     @Override
     public void start(Map<String, String> props) {
         BenchlakeSourceConfig config = new BenchlakeSourceConfig(props);
-        List<String> problems = SageMakerClientFactory.credentialProblems(config);
+        List<String> problems = new ArrayList<>(SageMakerClientFactory.credentialProblems(config));
+        config.endpointProblem().ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new ConnectException("Invalid Benchlake configuration: " + String.join("; ", problems));
         }
@@ -105,6 +106,7 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
         if (parsed.jobNames().isEmpty() && !parsed.discoveryEnabled()) {
             byName.get(BenchlakeSourceConfig.JOB_NAMES).addErrorMessage(NOTHING_TO_READ);
         }
+        parsed.endpointProblem().ifPresent(byName.get(BenchlakeSourceConfig.ENDPOINT_OVERRIDE)::addErrorMessage);
         SchemaPreflight.check(connectorConfigs, parsed).forEach(config.configValues()::add);
         // a warning, not an error: these are the operator's choice, but they should make it knowingly
         DeliveryCheck.warnings(connectorConfigs).forEach(w -> log.warn("connector config: {}", w));

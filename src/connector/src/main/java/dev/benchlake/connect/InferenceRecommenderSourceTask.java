@@ -39,6 +39,8 @@ public class InferenceRecommenderSourceTask extends SourceTask {
         int index = Integer.parseInt(props.getOrDefault(InferenceRecommenderSourceConnector.TASK_INDEX, "0"));
         int count = Integer.parseInt(props.getOrDefault(InferenceRecommenderSourceConnector.TASK_COUNT, "1"));
         List<String> mine = config.jobNames().stream().filter(job -> JobShard.of(job, count) == index).toList();
+        // before the SDK client exists: its signer and HTTP client must not print credentials at DEBUG
+        CredentialLoggers.guard();
         RecommenderApi api = SdkRecommenderApi.create(config);
         TransactionContext transactions = context.transactionContext();
         try {

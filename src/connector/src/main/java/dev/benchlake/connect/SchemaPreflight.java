@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigValue;
 
 import dev.benchlake.avro.AvroConverterConfig;
 import dev.benchlake.avro.RegistryPreflight;
+import dev.benchlake.avro.SubjectNamer;
 import dev.benchlake.avro.SubjectNameStrategy;
 import dev.benchlake.config.BenchlakeSourceConfig;
 import dev.benchlake.record.RecordSchemas;
@@ -39,10 +40,11 @@ final class SchemaPreflight {
                 registry.put(k.substring(PREFIX.length()), v);
             }
         });
-        SubjectNameStrategy strategy;
+        SubjectNamer strategy;
         try {
-            strategy = SubjectNameStrategy.parse(String.valueOf(registry.getOrDefault(
-                    AvroConverterConfig.VALUE_SUBJECT_NAME_STRATEGY, SubjectNameStrategy.TOPIC.shortName())));
+            strategy = SubjectNameStrategy.resolve(String.valueOf(registry.getOrDefault(
+                    AvroConverterConfig.VALUE_SUBJECT_NAME_STRATEGY, SubjectNameStrategy.TOPIC.shortName())),
+                    SchemaPreflight.class.getClassLoader());
         } catch (RuntimeException e) {
             return List.of(new ConfigValue(PREFIX + AvroConverterConfig.VALUE_SUBJECT_NAME_STRATEGY, null, List.of(),
                     List.of(e.getMessage())));

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.common.config.ConfigException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -40,8 +38,6 @@ public final class SageMakerClientFactory {
      * the job off, so that poll() stays short and stop() prompt.
      */
     static final int SDK_MAX_ATTEMPTS = 2;
-
-    private static final Logger log = LoggerFactory.getLogger(SageMakerClientFactory.class);
 
     private SageMakerClientFactory() {
     }
@@ -99,18 +95,12 @@ public final class SageMakerClientFactory {
         return problems;
     }
 
-    /** The AWS SDK's SigV4 signer: at DEBUG it logs each canonical request, a session token included. */
-    static final String SDK_SIGNER_LOGGER = "software.amazon.awssdk.http.auth.aws.internal.signer.DefaultV4RequestSigner";
-
     /** A client ready to call SageMaker; the caller closes it. */
     public static SageMakerClient create(BenchlakeSourceConfig config) {
         List<String> problems = credentialProblems(config);
+        config.endpointProblem().ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
-        }
-        if (LoggerFactory.getLogger(SDK_SIGNER_LOGGER).isDebugEnabled()) {
-            log.warn("logger {} is at DEBUG: the AWS SDK then logs every signed request, session tokens included; "
-                    + "set it to INFO", SDK_SIGNER_LOGGER);
         }
         Region region = Region.of(config.region());
         AwsCredentialsProvider credentials = credentials(config, region);

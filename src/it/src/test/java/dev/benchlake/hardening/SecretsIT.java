@@ -47,7 +47,8 @@ class SecretsIT {
     private static final String KEY_ID = "AKIABENCHLAKE7SECRET";
     private static final String SECRET = "benchlake-aws-secret-9f3c";
     private static final String TOKEN = "benchlake-session-token-71ad";
-    private static final String REGISTRY_PASSWORD = "benchlake-registry-pass-55e0";
+    /** With characters that URL-encoding, JSON escaping and Base64 all change. */
+    private static final String REGISTRY_PASSWORD = "benchlake/registry+pass\"55e0";
     private static final List<String> SECRETS = List.of(KEY_ID, SECRET, TOKEN, REGISTRY_PASSWORD);
 
     private static final StringWriter LOGS = new StringWriter();
@@ -132,7 +133,9 @@ class SecretsIT {
         synchronized (LOGS) {
             logs = LOGS.toString();
         }
-        assertThat(logs).as("the run was logged at DEBUG").contains("page 1").contains("AccessDeniedException");
+        assertThat(logs).as("the run was logged at DEBUG").contains("page 1").contains("AccessDeniedException")
+                .contains("Logger org.apache.http.wire was at DEBUG, where it prints AWS credentials")
+                .contains("DEBUG org.apache.http.impl.conn");
         assertNoSecret("the logs", logs);
     }
 
@@ -167,11 +170,12 @@ class SecretsIT {
         for (LoggerConfig lc : cfg.getLoggers().values()) {
             lc.addAppender(appender, Level.ALL, null);
         }
-        cfg.getRootLogger().setLevel(Level.INFO);
-        cfg.getLoggers().values().forEach(lc -> lc.setLevel(Level.INFO));
-        // our code and Connect at DEBUG; the AWS SDK at INFO: its SigV4 signer logs the canonical request, session
-        // token included, at DEBUG (the README warns, and the task warns at start when that logger is at DEBUG)
-        for (String name : List.of("dev.benchlake", "org.apache.kafka.connect")) {
+        // every logger at DEBUG, the AWS SDK's signer and the Apache HTTP client's wire and header loggers included:
+        // the task sets those that would print credentials to INFO at start (CredentialLoggers)
+        cfg.getRootLogger().setLevel(Level.DEBUG);
+        cfg.getLoggers().values().forEach(lc -> lc.setLevel(Level.DEBUG));
+        for (String name : List.of("software.amazon.awssdk.http.auth.aws.internal.signer.DefaultV4RequestSigner",
+                "org.apache.http.wire", "org.apache.http.headers")) {
             LoggerConfig lc = new LoggerConfig(name, Level.DEBUG, true);
             cfg.removeLogger(name);
             cfg.addLogger(name, lc);

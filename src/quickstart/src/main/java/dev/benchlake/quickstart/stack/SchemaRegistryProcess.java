@@ -32,17 +32,38 @@ public final class SchemaRegistryProcess implements AutoCloseable {
     public static final String MAIN_CLASS = "com.hortonworks.registries.webservice.RegistryApplication";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * HTTPS instead of HTTP: Dropwizard's https connector with the server's key store and, with
+     * {@code needClientAuth}, a trust store of the client certificates it accepts. {@code probe} is the client TLS
+     * context the readiness check uses.
+     */
+    public record Tls(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
+            boolean needClientAuth, javax.net.ssl.SSLContext probe) {
+    }
+
     private final int port;
     private final ChildJvm jvm;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Tls tls;
+    private final HttpClient http;
 
     /** Allocates ports and writes the configuration; {@link #start()} starts the process. */
     public SchemaRegistryProcess() throws IOException {
+        this(null);
+    }
+
+    /** As {@link #SchemaRegistryProcess()}, serving HTTPS when {@code tls} is given. */
+    public SchemaRegistryProcess(Tls tls) throws IOException {
+        this.tls = tls;
+        HttpClient.Builder probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            probe.sslContext(tls.probe());
+        }
+        this.http = probe.build();
         Path workDir = Files.createTempDirectory(Layout.work("registry-work"), "registry-");
         Path jars = Files.createDirectories(workDir.resolve("jars"));
         this.port = freePort();
         Path config = workDir.resolve("registry.yaml");
-        Files.writeString(config, yaml(port, freePort(), jars), StandardCharsets.UTF_8);
+        Files.writeString(config, yaml(port, freePort(), jars, tls), StandardCharsets.UTF_8);
         this.jvm = ChildJvm.of("schema-registry-" + port, Layout.classpath(Layout.schemaRegistryLib()),
                 List.of("-Xmx256m"), MAIN_CLASS, List.of("server", config.toString()), workDir,
                 Layout.work("registry-logs").resolve("registry-" + port + ".log"));
@@ -50,7 +71,12 @@ public final class SchemaRegistryProcess implements AutoCloseable {
 
     /** Creates and starts a registry, waiting until it answers. */
     public static SchemaRegistryProcess startNew() throws IOException {
-        SchemaRegistryProcess p = new SchemaRegistryProcess();
+        return startNew(null);
+    }
+
+    /** Creates and starts a registry serving HTTPS with {@code tls} (HTTP when null), waiting until it answers. */
+    public static SchemaRegistryProcess startNew(Tls tls) throws IOException {
+        SchemaRegistryProcess p = new SchemaRegistryProcess(tls);
         try {
             p.start();
         } catch (RuntimeException e) {
@@ -76,7 +102,7 @@ public final class SchemaRegistryProcess implements AutoCloseable {
 
     /** Base URL of the Confluent-compatible API. */
     public String confluentUrl() {
-        return "http://127.0.0.1:" + port + "/api/v1/confluent";
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + port + "/api/v1/confluent";
     }
 
     public int port() {
@@ -118,7 +144,32 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         }
     }
 
-    private static String yaml(int port, int adminPort, Path jars) {
+    private static String connector(int port, Tls tls) {
+        if (tls == null) {
+            return """
+                    - type: http
+                      bindHost: 127.0.0.1
+                      port: %d
+                """.formatted(port);
+        }
+        return """
+                    - type: https
+                      bindHost: 127.0.0.1
+                      port: %d
+                      keyStorePath: "%s"
+                      keyStorePassword: "%s"
+                      keyStoreType: PKCS12
+                      trustStorePath: "%s"
+                      trustStorePassword: "%s"
+                      trustStoreType: PKCS12
+                      needClientAuth: %s
+                      validateCerts: false
+                      validatePeers: false
+                """.formatted(port, tls.keyStore(), tls.keyStorePassword(), tls.trustStore(), tls.trustStorePassword(),
+                tls.needClientAuth());
+    }
+
+    private static String yaml(int port, int adminPort, Path jars, Tls tls) {
         return """
                 modules:
                   - name: schema-registry
@@ -144,10 +195,7 @@ public final class SchemaRegistryProcess implements AutoCloseable {
                 enableCors: false
                 server:
                   applicationConnectors:
-                    - type: http
-                      bindHost: 127.0.0.1
-                      port: %d
-                  adminConnectors:
+                %s  adminConnectors:
                     - type: http
                       bindHost: 127.0.0.1
                       port: %d
@@ -155,6 +203,6 @@ public final class SchemaRegistryProcess implements AutoCloseable {
                   level: INFO
                 swagger:
                   resourcePackage: com.hortonworks.registries.schemaregistry.webservice
-                """.formatted(jars, port, adminPort);
+                """.formatted(jars, connector(port, tls), adminPort);
     }
 }
