@@ -91,10 +91,11 @@ public class AvroConverter implements Converter, Versioned, Closeable {
         this.client = client;
     }
 
+    /** The {@code Implementation-Version} of this jar's manifest; {@code unknown} for classes outside a jar. */
     @Override
     public String version() {
         String v = AvroConverter.class.getPackage().getImplementationVersion();
-        return v != null ? v : "0.1.0-SNAPSHOT";
+        return v != null ? v : "unknown";
     }
 
     @Override

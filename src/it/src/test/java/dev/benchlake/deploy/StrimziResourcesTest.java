@@ -50,9 +50,9 @@ class StrimziResourcesTest {
 
     private static final Path CONNECT = Layout.file("config/strimzi/kafka-connect.yaml");
     private static final Path CONNECTOR = Layout.file("config/strimzi/kafka-connector.yaml");
-    /** A release of the project on GitHub: the tag v<version>, the archive benchlake-connect-<version>.zip. */
-    private static final Pattern RELEASE_URL = Pattern.compile(
-            "https://github\\.com/benchlake/benchlake/releases/download/v(\\d+\\.\\d+\\.\\d+)/benchlake-connect-(\\d+\\.\\d+\\.\\d+)\\.zip");
+    /** A release of the project on GitHub: the tag v<version>, the Hub archive benchlake-benchlake-connect-<version>.zip. */
+    private static final Pattern RELEASE_URL = Pattern.compile("https://github\\.com/benchlake/benchlake/releases/download/"
+            + "v(\\d+\\.\\d+\\.\\d+)/benchlake-benchlake-connect-(\\d+\\.\\d+\\.\\d+)\\.zip");
     private static final ObjectMapper YAML = strictMapper(new ObjectMapper(new YAMLFactory()));
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -24,6 +24,11 @@ public final class ConnectHarness implements AutoCloseable {
     }
 
     public static ConnectHarness start(String name, int workers, Map<String, String> extraWorkerProps) {
+        return start(name, workers, 1, extraWorkerProps);
+    }
+
+    /** With {@code brokers} brokers: three run configs that ask for replication factor 3 as they are shipped. */
+    public static ConnectHarness start(String name, int workers, int brokers, Map<String, String> extraWorkerProps) {
         Map<String, String> worker = new HashMap<>();
         worker.put(WorkerConfig.PLUGIN_DISCOVERY_CONFIG, "service_load");
         worker.put(WorkerConfig.OFFSET_COMMIT_INTERVAL_MS_CONFIG, "500");
@@ -38,7 +43,7 @@ public final class ConnectHarness implements AutoCloseable {
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                 .name(name)
                 .numWorkers(workers)
-                .numBrokers(1)
+                .numBrokers(brokers)
                 .brokerProps(broker)
                 .workerProps(worker)
                 .build();

@@ -17,13 +17,16 @@ import dev.benchlake.config.Version;
 import dev.benchlake.quickstart.stack.Layout;
 
 /**
- * The plugin archive that {@code mvn package} built ({@code src/connector/target/benchlake-connect-<version>-plugin.zip}, see
+ * The plugin archive that {@code mvn package} built, a Confluent Hub component archive named
+ * {@code ${owner}-${name}-${version}.zip} ({@code src/connector/target/benchlake-benchlake-connect-<version>.zip}, see
  * src/assembly/plugin.xml), and its unpacking. Integration tests run after {@code package}, so the archive they see
  * is the one a release would ship. Public for the failover tests' child workers, which load the same archive.
  */
 public final class PluginArchive {
 
-    static final String ARTIFACT = "benchlake-connect";
+    /** The Hub component's owner and name, as manifest.json says them. */
+    static final String OWNER = "benchlake";
+    static final String NAME = "benchlake-connect";
 
     private PluginArchive() {
     }
@@ -41,13 +44,13 @@ public final class PluginArchive {
         return v;
     }
 
-    /** The archive's single top-level directory: {@code benchlake-connect-<version>}. */
+    /** The archive's single top-level directory, as the Hub expects it: {@code benchlake-benchlake-connect-<version>}. */
     static String rootName() {
-        return ARTIFACT + "-" + version();
+        return OWNER + "-" + NAME + "-" + version();
     }
 
     static Path zip() {
-        Path zip = Layout.connectorTarget().resolve(ARTIFACT + "-" + version() + "-plugin.zip");
+        Path zip = Layout.connectorTarget().resolve(rootName() + ".zip");
         if (!Files.isRegularFile(zip)) {
             throw new IllegalStateException(zip + " does not exist: the integration tests run after `package`, which "
                     + "builds it (mvn -B verify, or mvn -B package -DskipTests first)");
@@ -70,7 +73,7 @@ public final class PluginArchive {
 
     /**
      * Unpacks the archive into {@code dir} (which becomes a {@code plugin.path} entry) and returns the plugin's
-     * directory, {@code dir/benchlake-connect-<version>}. Refuses entries that would land outside {@code dir}.
+     * directory, {@code dir/benchlake-benchlake-connect-<version>}. Refuses entries that would land outside {@code dir}.
      */
     public static Path unpackInto(Path dir) {
         Path root = dir.toAbsolutePath().normalize();

@@ -47,21 +47,77 @@ class PluginArchiveIT {
         plugin = PluginArchive.unpackInto(unpacked);
     }
 
+    /** What {@code unzip -l} shows: the Hub's archive name and root, its layout, licenses in doc/, no Kafka jar. */
     @Test
-    void archiveHasOneTopLevelDirectoryWithTheComponentLayout() {
+    void archiveIsAHubComponentArchiveNamedAndRootedOwnerNameVersion() {
+        assertThat(PluginArchive.zip().getFileName().toString()).isEqualTo("benchlake-benchlake-connect-" + version + ".zip");
         List<String> entries = PluginArchive.entries();
-        String root = "benchlake-connect-" + version + "/";
+        String root = "benchlake-benchlake-connect-" + version + "/";
         assertThat(entries).allSatisfy(e -> assertThat(e).startsWith(root));
-        assertThat(entries).contains(root + "manifest.json", root + "lib/", root + "etc/", root + "doc/");
+        assertThat(entries).contains(root + "manifest.json", root + "lib/", root + "etc/", root + "doc/", root + "assets/",
+                root + "assets/benchlake-logo.png", root + "doc/LICENSE", root + "doc/NOTICE", root + "doc/CHANGELOG.md",
+                root + "doc/THIRD-PARTY.txt", root + "doc/licenses/MIT-0.txt",
+                root + "doc/licenses/avro-1.12.1-jar/META-INF/LICENSE", root + "doc/licenses/avro-1.12.1-jar/META-INF/NOTICE");
         assertThat(entries.stream().filter(e -> e.endsWith(".jar")))
-                .as("jars live in lib/ only").allSatisfy(e -> assertThat(e).startsWith(root + "lib/"));
+                .as("jars live in lib/ only").allSatisfy(e -> assertThat(e).startsWith(root + "lib/"))
+                .as("no Kafka jar").noneMatch(e -> e.matches(".*/lib/(kafka|connect)-.*"));
         assertThat(entries.stream().filter(e -> e.endsWith(".zip"))).as("Connect would load a nested zip as a jar").isEmpty();
+    }
+
+    /**
+     * doc/THIRD-PARTY.txt (license-maven-plugin, from the jars' POMs) names every dependency jar of lib/ with its
+     * license, and each has a license text in the archive: the one its jar carries (doc/licenses/<jar>/), or, for a jar
+     * that carries none, the text of its license (Apache-2.0: doc/LICENSE; MIT-0: doc/licenses/MIT-0.txt).
+     */
+    @Test
+    void everyBundledJarHasALicenseEntryAndALicenseText() throws IOException {
+        Pattern line = Pattern.compile("^\\s+((?:\\([^)]+\\) )+)(.+) \\(([^:\\s]+):([^:\\s]+):([^\\s]+) - (.+)\\)$");
+        Map<String, List<String>> licensesByJar = new TreeMap<>();
+        for (String l : Files.readAllLines(plugin.resolve("doc/THIRD-PARTY.txt"))) {
+            Matcher m = line.matcher(l);
+            if (m.matches()) {
+                List<String> licenses = new ArrayList<>();
+                Matcher each = Pattern.compile("\\(([^)]+)\\)").matcher(m.group(1));
+                while (each.find()) {
+                    licenses.add(each.group(1));
+                }
+                licensesByJar.put(m.group(4) + "-" + m.group(5) + ".jar", licenses);
+            }
+        }
+        // every jar but the connector's own (whose license is doc/LICENSE): the converter is a dependency like the others
+        List<String> thirdParty = PluginArchive.libJars(plugin).stream()
+                .filter(j -> !j.equals("benchlake-connect-" + version + ".jar")).toList();
+        assertThat(thirdParty).hasSizeGreaterThan(30).contains("benchlake-avro-converter-" + version + ".jar");
+        assertThat(licensesByJar.keySet()).as("one entry per dependency jar of lib/, nothing else")
+                .containsExactlyInAnyOrderElementsOf(thirdParty);
+        String apache = Files.readString(plugin.resolve("doc/LICENSE"));
+        assertThat(apache).contains("Apache License", "Version 2.0, January 2004");
+        for (String jar : thirdParty) {
+            List<String> licenses = licensesByJar.get(jar);
+            assertThat(licenses).as(jar).isNotEmpty().allSatisfy(name ->
+                    assertThat(name).as(jar + " under a license this project may bundle").matches("(?i).*(apache|mit).*"));
+            Path own = plugin.resolve("doc/licenses").resolve(jar.replaceAll("\\.jar$", "-jar"));
+            boolean carriesText = false;
+            if (Files.isDirectory(own)) {
+                try (var files = Files.walk(own)) {
+                    carriesText = files.anyMatch(f -> f.getFileName().toString().toUpperCase(java.util.Locale.ROOT)
+                            .contains("LICENSE"));
+                }
+            }
+            if (!carriesText) {
+                assertThat(licenses).as(jar + " carries no license file: its license's text ships instead")
+                        .allSatisfy(name -> assertThat(name).matches("(?i)apache.*2.*|MIT-0"));
+                if (licenses.contains("MIT-0")) {
+                    assertThat(plugin.resolve("doc/licenses/MIT-0.txt")).content().contains("MIT No Attribution");
+                }
+            }
+        }
     }
 
     @Test
     void manifestDescribesASourceConnectorAndAConverterUnderApache2() throws IOException {
         JsonNode m = JSON.readTree(plugin.resolve("manifest.json").toFile());
-        assertThat(m.get("name").asText()).isEqualTo("benchlake-connect");
+        assertThat(m.get("name").asText()).isEqualTo(PluginArchive.NAME);
         assertThat(m.get("version").asText()).isEqualTo(version);
         assertThat(m.get("title").asText()).contains("SageMaker Inference Recommender");
         assertThat(m.get("description").asText()).contains("dev.benchlake.avro.AvroConverter").contains("iam-policy.json");
@@ -75,7 +131,19 @@ class PluginArchiveIT {
         assertThat(texts(features.get("supported_encodings"))).containsExactly("any");
         assertThat(features.get("single_message_transforms").asBoolean()).isTrue();
         assertThat(features.get("kafka_connect_api").asBoolean()).isTrue();
-        assertThat(texts(features.get("delivery_guarantee"))).containsExactly("exactly_once");
+        assertThat(texts(features.get("delivery_guarantee"))).containsExactly("at_least_once", "exactly_once");
+        // the Hub's listing fields
+        assertThat(m.get("owner").get("username").asText()).isEqualTo(PluginArchive.OWNER);
+        assertThat(m.get("documentation_url").asText()).isEqualTo("https://github.com/benchlake/benchlake#readme");
+        assertThat(m.get("source_url").asText()).isEqualTo("https://github.com/benchlake/benchlake");
+        assertThat(java.time.LocalDate.parse(m.get("release_date").asText())).isBeforeOrEqualTo(java.time.LocalDate.now());
+        assertThat(m.get("support").get("url").asText()).startsWith("https://github.com/benchlake/benchlake");
+        for (String logo : List.of(m.get("logo").asText(), m.get("owner").get("logo").asText())) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(plugin.resolve(logo).toFile());
+            assertThat(image).as(logo).isNotNull();
+            assertThat(image.getWidth()).as("the Hub asks for at least 400 x 200").isGreaterThanOrEqualTo(400);
+            assertThat(image.getHeight()).isGreaterThanOrEqualTo(200);
+        }
         assertThat(texts(m.get("tags"))).contains("sagemaker", "avro");
         assertThat(Files.readString(plugin.resolve("manifest.json"))).as("every Maven property filtered").doesNotContain("${");
     }
@@ -98,7 +166,9 @@ class PluginArchiveIT {
         }
         assertThat(standalone.getProperty("connector.class")).isEqualTo("dev.benchlake.connect.InferenceRecommenderSourceConnector");
 
-        assertThat(list(plugin.resolve("doc"))).contains("README.md", "deploy.md", "iam-policy.json", "schemas");
+        assertThat(list(plugin.resolve("doc"))).contains("README.md", "deploy.md", "iam-policy.json", "schemas", "LICENSE",
+                "NOTICE", "CHANGELOG.md", "THIRD-PARTY.txt", "licenses");
+        assertThat(plugin.resolve("doc/LICENSE")).hasSameTextualContentAs(PluginArchive.projectDir().resolve("LICENSE"));
         JsonNode policy = JSON.readTree(plugin.resolve("doc/iam-policy.json").toFile());
         assertThat(policy.toString()).contains("sagemaker:ListInferenceRecommendationsJobSteps",
                 "sagemaker:DescribeInferenceRecommendationsJob", "sagemaker:ListInferenceRecommendationsJobs");
@@ -167,12 +237,16 @@ class PluginArchiveIT {
             assertThat(read(converter, "META-INF/services/org.apache.kafka.connect.storage.Converter").strip())
                     .isEqualTo("dev.benchlake.avro.AvroConverter");
             assertThat(converter.getJarEntry("dev/benchlake/avro/AvroConverter.class")).isNotNull();
+            // what AvroConverter.version() reports
+            assertThat(converter.getManifest().getMainAttributes().getValue("Implementation-Version")).isEqualTo(version);
         }
         try (JarFile jar = new JarFile(plugin.resolve("lib").resolve("benchlake-connect-" + version + ".jar").toFile())) {
             assertThat(read(jar, "META-INF/services/org.apache.kafka.connect.source.SourceConnector").strip())
                     .isEqualTo("dev.benchlake.connect.InferenceRecommenderSourceConnector");
             assertThat(jar.getJarEntry("META-INF/services/org.apache.kafka.connect.storage.Converter"))
                     .as("the converter is declared by its own jar").isNull();
+            // what the connector's and the task's version() report
+            assertThat(jar.getManifest().getMainAttributes().getValue("Implementation-Version")).isEqualTo(version);
             Properties p = new Properties();
             p.load(new StringReader(read(jar, "dev/benchlake/benchlake-version.properties")));
             assertThat(p.getProperty("version")).isEqualTo(version);

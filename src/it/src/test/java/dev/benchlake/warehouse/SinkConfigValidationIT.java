@@ -147,4 +147,71 @@ class SinkConfigValidationIT {
         assertThat(errors(validate(iceberg, cls, broken)))
                 .singleElement().satisfies(e -> assertThat(e).startsWith("iceberg.tables.auto-create-enabled"));
     }
+
+    /** Keys every sink config may set that belong to Kafka Connect, not to the connector. */
+    private static boolean connectKey(String key) {
+        return List.of("connector.class", "tasks.max", "topics").contains(key) || key.startsWith("key.converter")
+                || key.startsWith("value.converter") || key.startsWith("errors.") || key.startsWith("transforms");
+    }
+
+    /**
+     * Aiven's connector (Maven Central does not serve it here): the class name it kept from WePay's original, and only
+     * keys its BigQuerySinkConfig defines (Aiven-Open/bigquery-connector-for-apache-kafka, kcbq-connector).
+     */
+    @Test
+    void bigQueryConfigNamesAivensMaintainedConnectorAndOnlyKeysItDefines() throws IOException {
+        Map<String, String> config = WarehouseStack.configFile("benchlake-sink-bigquery.json");
+        assertWiredToBenchlakeAvro(config);
+        assertThat(config.get("connector.class")).isEqualTo("com.wepay.kafka.connect.bigquery.BigQuerySinkConnector");
+        List<String> aivenKeys = List.of("topics.regex", "enableBatchLoad", "batchLoadIntervalSec", "gcsBucketName",
+                "gcsFolderName", "project", "defaultDataset", "schemaRetriever", "keyfile", "keySource", "sanitizeTopics",
+                "topic2TableMap", "sanitizeFieldNames", "kafkaKeyFieldName", "kafkaDataFieldName", "avroDataCacheSize",
+                "convertDoubleSpecialValues", "allBQFieldsNullable", "autoCreateTables", "autoCreateBucket",
+                "allowNewBigQueryFields", "allowBigQueryRequiredFieldRelaxation", "allowSchemaUnionization",
+                "upsertEnabled", "useStorageWriteApi", "useCredentialsProjectId", "enableBatchMode", "commitInterval",
+                "deleteEnabled", "intermediateTableSuffix", "mergeIntervalMs", "mergeRecordsThreshold", "threadPoolSize",
+                "queueSize", "bigQueryRetry", "bigQueryRetryWait", "bigQueryMessageTimePartitioning",
+                "bigQueryPartitionDecorator", "timestampPartitionFieldName", "clusteringPartitionFieldNames",
+                "convertDebeziumTimestampToInteger", "timePartitioningType", "partitionExpirationMs", "max.retries",
+                "enableRetries");
+        assertThat(config.keySet().stream().filter(k -> !connectKey(k))).allSatisfy(k -> assertThat(aivenKeys).contains(k));
+        assertThat(config).containsEntry("keySource", "FILE").containsEntry("upsertEnabled", "true")
+                .containsKey("kafkaKeyFieldName").containsEntry("topic2TableMap",
+                        "benchlake.benchmark-steps:benchmark_steps,benchlake.jobs:recommendation_jobs");
+        String guide = Files.readString(Layout.file("docs/warehouse.md"));
+        assertThat(guide).contains("Aiven-Open/bigquery-connector-for-apache-kafka");
+    }
+
+    /** The S3 sink's exactly-once needs a deterministic partitioner and rotation on record time, never wall-clock. */
+    @Test
+    void s3ConfigRotatesOnRecordTimeWhichKeepsItsExactlyOnce() throws IOException {
+        Map<String, String> config = WarehouseStack.configFile("benchlake-sink-s3-parquet.json");
+        assertWiredToBenchlakeAvro(config);
+        assertThat(config).containsEntry("connector.class", "io.confluent.connect.s3.S3SinkConnector")
+                .containsEntry("partitioner.class", "io.confluent.connect.storage.partitioner.TimeBasedPartitioner")
+                .containsEntry("timestamp.extractor", "Record")
+                .containsEntry("partition.duration.ms", "86400000")
+                .containsEntry("timezone", "UTC")
+                .containsEntry("format.class", "io.confluent.connect.s3.format.parquet.ParquetFormat")
+                .doesNotContainKey("rotate.schedule.interval.ms")
+                .doesNotContainKey("timestamp.field");
+        assertThat(Long.parseLong(config.get("rotate.interval.ms"))).isPositive();
+        assertThat(Integer.parseInt(config.get("flush.size"))).isPositive();
+    }
+
+    /**
+     * The Iceberg config writes through S3FileIO, which the bare connector jar (what Maven Central serves, and what this
+     * module's Iceberg folder holds) does not carry: hence the runtime distribution, as docs/warehouse.md says.
+     */
+    @Test
+    void icebergConfigNeedsTheRuntimeDistributionForItsFileIo() throws Exception {
+        Map<String, String> config = WarehouseStack.configFile("benchlake-sink-iceberg.json");
+        String ioImpl = config.get("iceberg.catalog.io-impl");
+        assertThat(ioImpl).isEqualTo("org.apache.iceberg.aws.s3.S3FileIO");
+        assertThat(Class.forName("org.apache.iceberg.connect.IcebergSinkConnector", false, iceberg)).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(ioImpl, false, iceberg))
+                .isInstanceOf(ClassNotFoundException.class);
+        String guide = Files.readString(Layout.file("docs/warehouse.md"));
+        assertThat(guide).contains("runtime distribution", "iceberg-kafka-connect-runtime-<version>.zip", "S3FileIO");
+    }
 }

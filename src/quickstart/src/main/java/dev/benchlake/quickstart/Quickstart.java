@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import dev.benchlake.emulator.DemoScenario;
+import dev.benchlake.quickstart.stack.ShippedConfig;
 
 
 /**
@@ -170,8 +172,9 @@ public final class Quickstart {
         say("Kafka Connect           " + stack.connectUrl() + "  (exactly.once.source.support=enabled)");
         join(postgres);
         join(registry);
-        stack.putConnector(QuickstartStack.SINK, sinkConfig());
-        stack.putConnector(QuickstartStack.SOURCE, sourceConfig(endpoint));
+        // the shipped configs, with only addresses, credentials and the run's options substituted (docs/quickstart.md)
+        stack.putConnector(QuickstartStack.SINK, sinkConfig(stack.registryUrl(), stack.postgresPort()).config());
+        stack.putConnector(QuickstartStack.SOURCE, sourceConfig(endpoint, stack.registryUrl()).config());
         out.println(READY + " bootstrap=" + stack.bootstrapServers() + " registry=" + stack.registryUrl()
                 + " connect=" + stack.connectUrl() + " jdbc=" + stack.jdbcUrl() + "?user=" + QuickstartStack.DB_USER
                 + " sagemaker=" + (endpoint != null ? endpoint : "aws:" + options.region()));
@@ -257,60 +260,48 @@ public final class Quickstart {
         QuickstartStack.checkBuild(projectDir);
     }
 
-    private Map<String, String> sinkConfig() throws IOException {
-        Map<String, String> sink = stack.configFile("benchlake-sink-postgres.json");
-        String url = sink.get("connection.url");
-        sink.put("connection.url", stack.jdbcUrl() + url.substring(url.indexOf('?')));
-        sink.put("connection.username", QuickstartStack.DB_USER);
-        sink.put("connection.password", "quickstart");
-        sink.put("key.converter.schema.registry.url", stack.registryUrl());
-        sink.put("value.converter.schema.registry.url", stack.registryUrl());
-        sink.put("topics", QuickstartStack.STEPS_TOPIC + "," + QuickstartStack.JOBS_TOPIC);
-        sink.put("errors.deadletterqueue.topic.replication.factor", "1");
-        return sink;
+    /**
+     * What the quickstart sets in config/benchlake-source.json beyond the placeholders of {@link ShippedConfig}: the
+     * jobs its command line selects and, against the built-in emulator, a faster pace. Converters, subjects, topics and
+     * error handling stay as shipped.
+     */
+    static final Set<String> RUN_OPTIONS = Set.of("job.names", "discovery.enabled", "discovery.name.contains",
+            "discovery.model.name", "discovery.status", "discovery.created.after", "poll.interval.ms",
+            "terminal.grace.period.ms", "api.max.requests.per.second");
+
+    /** config/benchlake-sink-postgres.json as shipped, pointed at the quickstart's PostgreSQL and registry. */
+    static ShippedConfig sinkConfig(String registryUrl, int postgresPort) {
+        return ShippedConfig.load("benchlake-sink-postgres.json")
+                .schemaRegistry(registryUrl)
+                .postgres("127.0.0.1", postgresPort, QuickstartStack.DATABASE)
+                .postgresCredentials(QuickstartStack.DB_USER, "quickstart")
+                .replicationFactor(1);
     }
 
-    Map<String, String> sourceConfig(URI endpoint) throws IOException {
-        Map<String, String> src = stack.configFile("benchlake-source.json");
-        boolean local = !options.aws();
-        src.put("connector.class", CONNECTOR_CLASS);
-        src.put("tasks.max", "1");
-        src.put("aws.region", options.region());
+    /** config/benchlake-source.json as shipped, pointed at the quickstart's registry and SageMaker, with its run options. */
+    ShippedConfig sourceConfig(URI endpoint, String registryUrl) {
+        ShippedConfig src = ShippedConfig.load("benchlake-source.json").schemaRegistry(registryUrl).replicationFactor(1);
         if (endpoint != null) {
-            src.put("aws.endpoint.override", endpoint.toString());
+            src.sagemakerEndpoint(endpoint);
         }
-        if (local) {
+        if (!options.aws()) {
             // an emulator checks that requests are signed, not by whom
-            src.put("aws.credentials.provider", "static");
-            src.put("aws.access.key.id", "AKIDBENCHLAKEQUICKSTART");
-            src.put("aws.secret.access.key", "benchlake-quickstart-secret");
-        } else {
-            src.put("aws.credentials.provider", "default");
+            src.staticAwsCredentials("AKIDBENCHLAKEQUICKSTART", "benchlake-quickstart-secret");
         }
-        src.put("job.names", String.join(",", options.jobNames()));
+        Map<String, String> run = new LinkedHashMap<>();
+        run.put("job.names", String.join(",", options.jobNames()));
         boolean discovery = options.jobNames().isEmpty() || options.hasDiscoveryFilter();
-        src.put("discovery.enabled", Boolean.toString(discovery));
-        putIfSet(src, "discovery.name.contains", options.nameContains());
-        putIfSet(src, "discovery.model.name", options.modelName());
-        putIfSet(src, "discovery.status", options.status());
-        putIfSet(src, "discovery.created.after", options.createdAfter());
-        src.put("discovery.interval.ms", "60000");
-        src.put("poll.interval.ms", options.builtInEmulator() ? "1000" : "60000");
-        src.put("terminal.grace.period.ms", options.builtInEmulator() ? "200" : "10000");
-        src.put("api.max.requests.per.second", local ? "50" : "5");
-        src.put("page.size", "100");
-        src.put("topic", QuickstartStack.STEPS_TOPIC);
-        src.put("jobs.topic", QuickstartStack.JOBS_TOPIC);
-        src.put("key.converter", "dev.benchlake.avro.AvroConverter");
-        src.put("value.converter", "dev.benchlake.avro.AvroConverter");
-        src.put("key.converter.schema.registry.url", stack.registryUrl());
-        src.put("value.converter.schema.registry.url", stack.registryUrl());
-        src.put("topic.creation.default.replication.factor", "1");
-        src.put("topic.creation.default.partitions", "1");
-        // exactly-once delivery into Kafka, one transaction per pass over a job
-        src.put("exactly.once.support", "required");
-        src.put("transaction.boundary", "connector");
-        return src;
+        run.put("discovery.enabled", Boolean.toString(discovery));
+        putIfSet(run, "discovery.name.contains", options.nameContains());
+        putIfSet(run, "discovery.model.name", options.modelName());
+        putIfSet(run, "discovery.status", options.status());
+        putIfSet(run, "discovery.created.after", options.createdAfter());
+        if (options.builtInEmulator()) {
+            run.put("poll.interval.ms", "1000");
+            run.put("terminal.grace.period.ms", "200");
+            run.put("api.max.requests.per.second", "50");
+        }
+        return src.withRunOptions(run, RUN_OPTIONS);
     }
 
     private static void putIfSet(Map<String, String> config, String key, String value) {

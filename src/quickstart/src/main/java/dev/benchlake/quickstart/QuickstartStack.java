@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -286,17 +285,6 @@ final class QuickstartStack implements AutoCloseable {
         } catch (IOException e) {
             return body;
         }
-    }
-
-    /** A config file of config/ as a map (its "config" object). */
-    Map<String, String> configFile(String file) throws IOException {
-        JsonNode config = JSON.readTree(projectDir.resolve("config").resolve(file).toFile()).get("config");
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            out.put(e.getKey(), e.getValue().asText());
-        }
-        return out;
     }
 
     // ---- PostgreSQL ----

@@ -62,7 +62,8 @@ class DockerComposeFileIT {
         assertThat(kafka.get("KAFKA_PROCESS_ROLES").asText()).isEqualTo("broker,controller");
         JsonNode connect = services.get("connect").get("environment");
         assertThat(connect.get("CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT").asText()).isEqualTo("enabled");
-        assertThat(connect.get("CONNECT_VALUE_CONVERTER").asText()).isEqualTo("io.confluent.connect.avro.AvroConverter");
+        assertThat(connect.get("CONNECT_KEY_CONVERTER").asText()).isEqualTo("dev.benchlake.avro.AvroConverter");
+        assertThat(connect.get("CONNECT_VALUE_CONVERTER").asText()).isEqualTo("dev.benchlake.avro.AvroConverter");
         assertThat(connect.get("CONNECT_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:9092");
         // plugin.path holds the folders where both plugins are mounted
         List<String> pluginPath = List.of(connect.get("CONNECT_PLUGIN_PATH").asText().split(","));
@@ -124,7 +125,7 @@ class DockerComposeFileIT {
         // the plugin.path folder holds both plugins, unpacked
         try (var plugins = Files.list(PROJECT.resolve("src/runtimes/connect-plugins/target/plugins"))) {
             assertThat(plugins.map(p -> p.getFileName().toString()))
-                    .anyMatch(n -> n.startsWith("benchlake-connect-")).contains("debezium-connector-jdbc");
+                    .anyMatch(n -> n.startsWith("benchlake-benchlake-connect-")).contains("debezium-connector-jdbc");
         }
     }
 
@@ -148,8 +149,9 @@ class DockerComposeFileIT {
         assertThat(register).contains("benchlake-sink-postgres benchlake-source", "/connectors/$name/config");
         JsonNode sink = JSON.readTree(PROJECT.resolve("src/docker/connect/benchlake-sink-postgres.json").toFile());
         JsonNode tested = JSON.readTree(PROJECT.resolve("config/benchlake-sink-postgres.json").toFile()).get("config");
-        Set<String> changed = Set.of("key.converter", "value.converter", "connection.url", "connection.username",
-                "connection.password", "errors.deadletterqueue.topic.replication.factor");
+        // compose's single broker and its postgres service: what differs from the shipped file, nothing else
+        Set<String> changed = Set.of("connection.password",
+                "errors.deadletterqueue.topic.replication.factor");
         for (Iterator<String> it = tested.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!changed.contains(key)) {
@@ -160,6 +162,11 @@ class DockerComposeFileIT {
         assertThat(sink.get("connection.password").asText())
                 .isEqualTo(services.get("postgres").get("environment").get("POSTGRES_PASSWORD").asText());
         JsonNode source = JSON.readTree(PROJECT.resolve("src/docker/connect/benchlake-source.json").toFile());
+        JsonNode shippedSource = JSON.readTree(PROJECT.resolve("config/benchlake-source.json").toFile()).get("config");
+        for (String key : List.of("key.converter", "key.converter.schema.registry.url", "value.converter",
+                "value.converter.schema.registry.url", "topic", "jobs.topic", "errors.tolerance", "errors.retry.timeout")) {
+            assertThat(source.path(key).asText()).as(key).isEqualTo(shippedSource.get(key).asText());
+        }
         assertThat(source.get("aws.endpoint.override").asText()).isEqualTo("http://emulator:9090");
         assertThat(source.get("discovery.enabled").asText()).isEqualTo("true");
         assertThat(source.get("value.converter.schema.registry.url").asText()).isEqualTo("http://schema-registry:8081");
