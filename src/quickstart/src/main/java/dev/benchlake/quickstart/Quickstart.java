@@ -333,8 +333,15 @@ public final class Quickstart {
         }
     }
 
+    /** How often a long backfill prints its progress, and over how long its pace is measured. */
+    static final long PROGRESS_EVERY_MS = 15_000;
+    static final long PROGRESS_WINDOW_MS = 30_000;
+
     private void awaitLanded() throws Exception {
-        long deadline = System.currentTimeMillis() + options.timeout().toMillis();
+        // the timeout is for a stack that stalls: a backfill that keeps landing rows runs as long as it needs
+        long timeoutMs = options.timeout().toMillis();
+        Progress progress = new Progress(PROGRESS_WINDOW_MS);
+        long nextProgressLine = System.currentTimeMillis() + PROGRESS_EVERY_MS;
         boolean demo = options.builtInEmulator();
         String lastLine = "";
         String lastState = "";
@@ -376,8 +383,13 @@ public final class Quickstart {
                 say("No Inference Recommender job matched: nothing to land (check the region and the filters)");
                 return;
             }
-            if (now > deadline) {
-                throw new QuickstartException(QuickstartException.FAILED, "Not everything landed within "
+            progress.sample(now, m.jobsClosed());
+            if (now >= nextProgressLine && m.jobsKnown() > 0) {
+                say(progress.line(m.jobsClosed(), m.jobsKnown()));
+                nextProgressLine = now + PROGRESS_EVERY_MS;
+            }
+            if (quietMs > timeoutMs) {
+                throw new QuickstartException(QuickstartException.FAILED, "Nothing moved for "
                         + options.timeout().toSeconds() + " s (" + line + "): raise --timeout, or see "
                         + "target/quickstart/quickstart.log.");
             }

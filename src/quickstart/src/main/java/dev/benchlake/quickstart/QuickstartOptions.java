@@ -49,7 +49,7 @@ public record QuickstartOptions(
               --connect-port N          Kafka Connect REST port (default 0: any free port)
               --postgres-port N         PostgreSQL port (default 0: any free port)
               --report FILE             HTML report (default target/quickstart/report.html)
-              --timeout SECONDS         give up when the data has not all landed after this long (default 300)
+              --timeout SECONDS         give up when nothing has moved for this long (default 300)
               --keep-running            keep everything running after the report, until Ctrl-C
               --help                    this text
             """;
