@@ -124,6 +124,52 @@ class WarehousePipelineIT {
         return t;
     }
 
+    /** recommendation_jobs as information_schema names its types, pinned from RecommendationJob.avsc by hand. */
+    private static final Map<String, String> JOB_LANDING_TYPES = jobLandingTypes();
+
+    private static Map<String, String> jobLandingTypes() {
+        Map<String, String> t = new LinkedHashMap<>();
+        for (String c : List.of("job_name", "job_arn", "aws_region", "aws_account_id", "job_type", "status",
+                "job_description", "failure_reason", "model_name", "model_package_version_arn", "traffic_pattern",
+                "endpoint_configurations", "close_reason", "content_hash", "read_error")) {
+            t.put(c, "text");
+        }
+        for (String c : List.of("creation_time", "completion_time", "last_modified_time", "observed_at")) {
+            t.put(c, "timestamp with time zone");
+        }
+        t.put("job_duration_seconds", "integer");
+        t.put("steps_emitted", "integer");
+        t.put("closed", "boolean");
+        return t;
+    }
+
+    /**
+     * The information_schema type each field of a {@code schemas/*.avsc} calls for, read from the contract file
+     * itself: a hand-pinned table that drifted from the schemas fails here, not only against the DDL the test ran.
+     */
+    private static Map<String, String> typesFromContract(String avsc) throws java.io.IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser()
+                .parse(WarehouseStack.projectDir().resolve("schemas").resolve(avsc).toFile());
+        for (org.apache.avro.Schema.Field f : schema.getFields()) {
+            org.apache.avro.Schema s = f.schema();
+            if (s.getType() == org.apache.avro.Schema.Type.UNION) {
+                s = s.getTypes().stream().filter(x -> x.getType() != org.apache.avro.Schema.Type.NULL).findFirst().orElseThrow();
+            }
+            String type = "timestamp-millis".equals(s.getProp("logicalType")) ? "timestamp with time zone"
+                    : switch (s.getType()) {
+                        case STRING -> "text";
+                        case INT -> "integer";
+                        case LONG -> "bigint";
+                        case DOUBLE -> "double precision";
+                        case BOOLEAN -> "boolean";
+                        default -> throw new IllegalArgumentException(f.name() + ": no landing type for " + s);
+                    };
+            out.put(f.name(), type);
+        }
+        return out;
+    }
+
     @Test
     void threeJobsLandRowByRowWithProperTypesAndUpsertByKey() throws Exception {
         String db = "threejobs";
@@ -172,10 +218,13 @@ class WarehousePipelineIT {
                         + "WHERE table_name = 'benchmark_steps'").stream()
                 .collect(Collectors.toMap(r -> (String) r.get("column_name"), r -> (String) r.get("data_type")));
         assertThat(types).containsExactlyInAnyOrderEntriesOf(LANDING_TYPES);
-        assertThat(stack.query(db, "SELECT column_name, data_type FROM information_schema.columns "
-                + "WHERE table_name = 'recommendation_jobs' AND column_name IN ('creation_time', 'closed', 'steps_emitted')"))
-                .extracting(r -> r.get("column_name") + ":" + r.get("data_type"))
-                .containsExactlyInAnyOrder("creation_time:timestamp with time zone", "closed:boolean", "steps_emitted:integer");
+        Map<String, String> jobTypes = stack.query(db, "SELECT column_name, data_type FROM information_schema.columns "
+                        + "WHERE table_name = 'recommendation_jobs'").stream()
+                .collect(Collectors.toMap(r -> (String) r.get("column_name"), r -> (String) r.get("data_type")));
+        assertThat(jobTypes).containsExactlyInAnyOrderEntriesOf(JOB_LANDING_TYPES);
+        // the pinned tables are the contract's: every field of the .avsc, with the type its (logical) type calls for
+        assertThat(LANDING_TYPES).containsExactlyInAnyOrderEntriesOf(typesFromContract("BenchmarkStep.avsc"));
+        assertThat(JOB_LANDING_TYPES).containsExactlyInAnyOrderEntriesOf(typesFromContract("RecommendationJob.avsc"));
 
         Map<String, Map<String, Object>> ep = stepsByEndpoint(db);
         Map<String, Object> c5 = ep.get("sm-epc-resnet50-001-c5");
