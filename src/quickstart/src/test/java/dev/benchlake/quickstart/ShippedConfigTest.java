@@ -44,6 +44,27 @@ class ShippedConfigTest {
     }
 
     @Test
+    void theQuickstartsIcebergSinkIsTheShippedOneWithALocalHadoopCatalogAndAddresses(@TempDir Path lake) {
+        ShippedConfig sink = Quickstart.icebergSinkConfig(REGISTRY, "127.0.0.1:9092", lake);
+
+        assertThat(sink.name()).isEqualTo(QuickstartStack.ICEBERG_SINK);
+        assertThat(sink.substitutedKeys()).containsExactlyInAnyOrder("key.converter.schema.registry.url",
+                "value.converter.schema.registry.url", "errors.deadletterqueue.topic.replication.factor",
+                "iceberg.catalog.type", "iceberg.catalog.uri", "iceberg.catalog.warehouse", "iceberg.catalog.io-impl",
+                "iceberg.catalog.client.region", "iceberg.kafka.bootstrap.servers", "iceberg.control.commit.interval-ms");
+        assertThat(sink.config()).containsEntry("iceberg.catalog.type", "hadoop")
+                .containsEntry("iceberg.catalog.warehouse", lake.toUri().toString())
+                .containsEntry("iceberg.kafka.bootstrap.servers", "127.0.0.1:9092")
+                .containsEntry("iceberg.control.commit.interval-ms", "2000")
+                .doesNotContainKeys("iceberg.catalog.uri", "iceberg.catalog.io-impl", "iceberg.catalog.client.region");
+        for (String shippedAsIs : new String[] {"topics", "iceberg.tables", "iceberg.tables.route-field",
+                "iceberg.table.benchlake.benchmark_steps.id-columns", "iceberg.table.benchlake.benchmark_steps.partition-by",
+                "iceberg.control.topic", "transforms.topic.type", "key.converter", "value.converter", "errors.tolerance"}) {
+            assertThat(sink.config().get(shippedAsIs)).as(shippedAsIs).isEqualTo(sink.shipped().get(shippedAsIs)).isNotNull();
+        }
+    }
+
+    @Test
     void theQuickstartsSourceIsTheShippedSourceWithPlaceholdersAndRunOptionsOnly() {
         ShippedConfig demo = quickstart().sourceConfig(URI.create("http://127.0.0.1:9999"), REGISTRY);
         ShippedConfig aws = quickstart("--aws", "--region", "eu-west-1", "--job-names", "a-1,b-2").sourceConfig(null, REGISTRY);
