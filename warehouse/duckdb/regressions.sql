@@ -41,7 +41,8 @@ CREATE OR REPLACE MACRO benchmark_configuration(instance_type, memory_mb, max_co
                  || coalesce(CAST(max_concurrency AS VARCHAR), '?') || coalesce('-prov' || provisioned, '')
     END;
 
--- 2. Every step's latest state with its job joined: the model identity, the configuration, the load, the series.
+-- 2. Every step's latest state with its job joined: the model identity, the configuration, the load, the series
+--    (the columns of PostgreSQL's benchmark_step_details, in its order).
 CREATE OR REPLACE VIEW benchmark_step_details AS
 SELECT d.*,
        md5(CAST(json_array(d.aws_account_id, d.aws_region, d.model_kind, d.model, d.job_type, d.instance_type,
@@ -84,6 +85,8 @@ FROM (
            s.cost_per_hour,
            s.cost_per_inference,
            s.cost_per_inference * 1e6                                                          AS cost_per_1m_inferences,
+           s.cpu_utilization,
+           s.memory_utilization,
            s.endpoint_name,
            coalesce(j.closed, false)                                                           AS job_closed,
            s.observed_at
