@@ -51,8 +51,8 @@ import dev.benchlake.warehouse.TrendScenario.Site;
  * A lakehouse, end to end: {@link TrendScenario}'s three SageMaker sites → three Benchlake source connectors → Avro
  * with a real registry → Kafka → Apache Iceberg's own Kafka Connect sink, loaded from {@code plugin.path} (module
  * src/runtimes/iceberg-sink) and configured by {@code config/benchlake-sink-iceberg.json} as shipped with only its
- * catalog (a Hadoop catalog on a local folder), addresses and commit interval substituted → Iceberg tables of Parquet
- * files. The same topics also land in PostgreSQL through the shipped Debezium sink.
+ * catalog (a JDBC catalog on the embedded PostgreSQL, files in a local folder), addresses and commit interval
+ * substituted → Iceberg tables of Parquet files. The same topics also land in PostgreSQL through the shipped Debezium sink.
  * <p>
  * The tables are read back through Iceberg's own API ({@link IcebergGenerics}) and compared, row by row and column
  * type by column type, with what the scenario's inputs and schemas/*.avsc say; then DuckDB answers the regression
@@ -63,6 +63,8 @@ class IcebergLakehouseIT {
     /** The shipped topics: benchlake.benchmark-steps and benchlake.jobs, which the shipped Iceberg config routes. */
     private static final String PREFIX = "benchlake";
     private static final String DB = "lake";
+    /** The Iceberg JDBC catalog's database, on the same PostgreSQL. */
+    private static final String CATALOG_DB = "iceberg_catalog";
     private static final Duration DATA_TIMEOUT = Duration.ofSeconds(180);
     private static final List<Run> RUNS = TrendScenario.SITES.stream().flatMap(s -> TrendScenario.runs(s).stream()).toList();
 
@@ -70,6 +72,7 @@ class IcebergLakehouseIT {
     static Path warehouse;
     private static WarehouseStack stack;
     private static IcebergLakehouse lake;
+    private static Map<String, String> catalog;
     private static ShippedConfig icebergSink;
     private static final List<SageMakerEmulator> EMULATORS = new ArrayList<>();
 
@@ -79,8 +82,10 @@ class IcebergLakehouseIT {
         stack.createDatabase(DB);
         stack.runSqlFile(DB, "01_landing_tables.sql");
         stack.runSqlFile(DB, "02_models.sql");
+        stack.createDatabase(CATALOG_DB);
+        catalog = IcebergLakehouse.jdbcCatalog(stack.jdbcUrl(CATALOG_DB), WarehouseStack.DB_USER, "unused", warehouse);
         icebergSink = IcebergLakehouse.sinkConfig(stack.registry.confluentUrl(), stack.connect.bootstrapServers(),
-                warehouse, 1_000);
+                catalog, 1_000);
         stack.connect.connect().kafka().createTopic(icebergSink.config().get("iceberg.control.topic"), 1);
         for (Site site : TrendScenario.SITES) {
             SageMakerEmulator emulator = SageMakerEmulator.start(TrendScenario.scenario(site),
@@ -93,7 +98,7 @@ class IcebergLakehouseIT {
         }
         stack.connect.startConnector("benchlake-sink-postgres", stack.postgresSinkConfig(DB, PREFIX));
         stack.connect.startConnector(icebergSink.name(), icebergSink.config());
-        lake = IcebergLakehouse.open(warehouse);
+        lake = IcebergLakehouse.open(catalog);
 
         long jobs = TrendScenario.SITES.size() * (long) TrendScenario.jobNames().size();
         Awaitility.await("every step and closed job committed to Iceberg and landed in PostgreSQL").atMost(DATA_TIMEOUT)
@@ -121,7 +126,8 @@ class IcebergLakehouseIT {
     // ---- the sink ----
 
     @Test
-    void theSinkIsIcebergsOwnFromPluginPathConfiguredByTheShippedFileWithOnlyTheCatalogAndAddressesSubstituted() {
+    void theSinkIsIcebergsOwnFromPluginPathConfiguredByTheShippedFileWithOnlyTheCatalogAndAddressesSubstituted()
+            throws SQLException {
         // not on this JVM's classpath: the worker can only have loaded it from plugin.path
         assertThatThrownBy(() -> Class.forName("org.apache.iceberg.connect.IcebergSinkConnector"))
                 .isInstanceOf(ClassNotFoundException.class);
@@ -129,13 +135,22 @@ class IcebergLakehouseIT {
         assertThat(icebergSink.substitutedKeys()).containsExactlyInAnyOrder(
                 "key.converter.schema.registry.url", "value.converter.schema.registry.url",
                 "errors.deadletterqueue.topic.replication.factor",
-                // the catalog: the shipped REST catalog on S3 out, a Hadoop catalog on a local folder in
+                // the catalog: the shipped REST catalog on S3 out, a JDBC catalog on PostgreSQL and a local folder in
                 "iceberg.catalog.type", "iceberg.catalog.uri", "iceberg.catalog.warehouse", "iceberg.catalog.io-impl",
-                "iceberg.catalog.client.region",
+                "iceberg.catalog.client.region", "iceberg.catalog.jdbc.user", "iceberg.catalog.jdbc.password",
                 "iceberg.kafka.bootstrap.servers", "iceberg.control.commit.interval-ms");
-        assertThat(icebergSink.config()).containsEntry("iceberg.catalog.type", "hadoop")
+        assertThat(icebergSink.config()).containsEntry("iceberg.catalog.type", "jdbc")
+                .containsEntry("iceberg.catalog.uri", stack.jdbcUrl(CATALOG_DB))
                 .containsEntry("iceberg.catalog.warehouse", warehouse.toUri().toString())
-                .doesNotContainKeys("iceberg.catalog.uri", "iceberg.catalog.io-impl", "iceberg.catalog.client.region");
+                .doesNotContainKeys("iceberg.catalog.io-impl", "iceberg.catalog.client.region");
+        // the catalog is Iceberg's two tables in PostgreSQL, pointing at the metadata files of the two tables
+        assertThat(stack.query(CATALOG_DB, "SELECT table_namespace || '.' || table_name AS t, metadata_location "
+                + "FROM iceberg_tables ORDER BY 1")).extracting(r -> r.get("t") + " " + r.get("metadata_location"))
+                .satisfiesExactly(
+                        r -> assertThat(r).startsWith("benchlake.benchmark_steps file:")
+                                .contains(warehouse + "/benchlake/benchmark_steps/metadata/").endsWith(".metadata.json"),
+                        r -> assertThat(r).startsWith("benchlake.recommendation_jobs file:")
+                                .contains(warehouse + "/benchlake/recommendation_jobs/metadata/").endsWith(".metadata.json"));
     }
 
     // ---- the tables, through Iceberg's API ----

@@ -178,12 +178,16 @@ public final class Quickstart {
         // the shipped configs, with only addresses, credentials and the run's options substituted (docs/quickstart.md)
         stack.putConnector(QuickstartStack.SINK, sinkConfig(stack.registryUrl(), stack.postgresPort()).config());
         Path lakehouse = null;
+        Map<String, String> lakehouseCatalog = null;
         if (options.iceberg()) {
             lakehouse = Layout.work("quickstart").resolve("lakehouse-" + System.currentTimeMillis());
-            ShippedConfig iceberg = icebergSinkConfig(stack.registryUrl(), stack.bootstrapServers(), lakehouse);
+            lakehouseCatalog = IcebergLakehouse.jdbcCatalog(stack.jdbcUrl(QuickstartStack.ICEBERG_CATALOG_DATABASE),
+                    QuickstartStack.DB_USER, "quickstart", lakehouse);
+            ShippedConfig iceberg = icebergSinkConfig(stack.registryUrl(), stack.bootstrapServers(), lakehouseCatalog);
             stack.createTopics(List.of(iceberg.config().get("iceberg.control.topic")));
             stack.putConnector(iceberg.name(), iceberg.config());
-            say("Iceberg sink            " + iceberg.name() + " -> " + lakehouse.toUri() + "  (Hadoop catalog)");
+            say("Iceberg sink            " + iceberg.name() + " -> " + lakehouse.toUri() + "  (JDBC catalog in "
+                    + stack.jdbcUrl(QuickstartStack.ICEBERG_CATALOG_DATABASE) + ")");
         }
         stack.putConnector(QuickstartStack.SOURCE, sourceConfig(endpoint, stack.registryUrl()).config());
         out.println(READY + " bootstrap=" + stack.bootstrapServers() + " registry=" + stack.registryUrl()
@@ -195,7 +199,7 @@ public final class Quickstart {
         TrendReport report = TrendReport.load(stack);
         out.print(report.text());
         if (lakehouse != null) {
-            printLakehouse(lakehouse);
+            printLakehouse(lakehouse, lakehouseCatalog);
         }
         Path file = projectDir.resolve(options.report()).normalize();
         Files.createDirectories(file.getParent());
@@ -296,22 +300,23 @@ public final class Quickstart {
     static final long ICEBERG_COMMIT_INTERVAL_MS = 2_000;
 
     /**
-     * config/benchlake-sink-iceberg.json as shipped, with a Hadoop catalog on a local folder instead of the file's REST
-     * catalog on S3, the quickstart's registry and Kafka, and a commit every {@value #ICEBERG_COMMIT_INTERVAL_MS} ms.
+     * config/benchlake-sink-iceberg.json as shipped, with a JDBC catalog on the quickstart's PostgreSQL and a local
+     * warehouse folder instead of the file's REST catalog on S3, the quickstart's registry and Kafka, and a commit every
+     * {@value #ICEBERG_COMMIT_INTERVAL_MS} ms.
      */
-    static ShippedConfig icebergSinkConfig(String registryUrl, String bootstrapServers, Path warehouse) {
-        return IcebergLakehouse.sinkConfig(registryUrl, bootstrapServers, warehouse, ICEBERG_COMMIT_INTERVAL_MS);
+    static ShippedConfig icebergSinkConfig(String registryUrl, String bootstrapServers, Map<String, String> catalog) {
+        return IcebergLakehouse.sinkConfig(registryUrl, bootstrapServers, catalog, ICEBERG_COMMIT_INTERVAL_MS);
     }
 
     /**
      * Waits until the Iceberg tables hold every step and job PostgreSQL holds (the sink commits every few seconds),
      * then prints the regressions DuckDB finds in the tables' Parquet files with warehouse/duckdb/regressions.sql.
      */
-    private void printLakehouse(Path warehouse) throws Exception {
+    private void printLakehouse(Path warehouse, Map<String, String> catalog) throws Exception {
         long steps = stack.count("SELECT count(*) FROM benchmark_steps");
         long jobs = stack.count("SELECT count(*) FROM recommendation_jobs WHERE closed");
         long deadline = System.currentTimeMillis() + options.timeout().toMillis();
-        try (IcebergLakehouse lake = IcebergLakehouse.open(warehouse)) {
+        try (IcebergLakehouse lake = IcebergLakehouse.open(catalog)) {
             while (true) {
                 checkConnector(QuickstartStack.ICEBERG_SINK);
                 long lakeSteps = -1;

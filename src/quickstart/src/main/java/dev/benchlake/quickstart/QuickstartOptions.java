@@ -52,8 +52,9 @@ public record QuickstartOptions(
             Warehouse:
               --warehouse postgres      land in PostgreSQL only (the default)
               --warehouse iceberg       also land in an Apache Iceberg table on the local filesystem
-                                        (target/quickstart/lakehouse-*/, Iceberg's own Kafka Connect sink, a Hadoop
-                                        catalog) and print the regressions DuckDB finds in its Parquet files
+                                        (target/quickstart/lakehouse-*/, Iceberg's own Kafka Connect sink, a JDBC
+                                        catalog in PostgreSQL) and print the regressions DuckDB finds in its
+                                        Parquet files
             Ports and output:
               --connect-port N          Kafka Connect REST port (default 0: any free port)
               --postgres-port N         PostgreSQL port (default 0: any free port)

@@ -55,6 +55,8 @@ final class QuickstartStack implements AutoCloseable {
     static final String SINK = "benchlake-sink-postgres";
     /** The name config/benchlake-sink-iceberg.json gives (--warehouse iceberg). */
     static final String ICEBERG_SINK = "benchlake-sink-iceberg";
+    /** The database of the Iceberg JDBC catalog (--warehouse iceberg): Iceberg's own two tables. */
+    static final String ICEBERG_CATALOG_DATABASE = "iceberg_catalog";
     static final String STEPS_TOPIC = "benchlake.benchmark-steps";
     static final String JOBS_TOPIC = "benchlake.jobs";
     /** The dead-letter topic of config/benchlake-sink-postgres.json. */
@@ -139,6 +141,7 @@ final class QuickstartStack implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), DB_USER, "");
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE);
+            s.execute("CREATE DATABASE " + ICEBERG_CATALOG_DATABASE);
         }
         for (String file : List.of("01_landing_tables.sql", "02_models.sql")) {
             String sql = Files.readString(projectDir.resolve("warehouse/postgres").resolve(file), StandardCharsets.UTF_8);

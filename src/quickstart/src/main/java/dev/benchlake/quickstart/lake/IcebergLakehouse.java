@@ -20,10 +20,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.hadoop.HadoopCatalog;
 import org.apache.iceberg.io.CloseableIterable;
 
 import dev.benchlake.quickstart.stack.Layout;
@@ -33,8 +34,9 @@ import dev.benchlake.quickstart.stack.ShippedConfig;
  * Benchlake's records in an Apache Iceberg lakehouse on the local filesystem, and the trend answers over it.
  * <ul>
  *   <li>{@link #sinkConfig}: {@code config/benchlake-sink-iceberg.json} as shipped (tables, routing, id columns,
- *       partitioning, converters, error handling), with the catalog swapped for a Hadoop catalog whose warehouse is a
- *       local folder, and the addresses of this deployment;</li>
+ *       partitioning, converters, error handling), with the catalog swapped for a JDBC catalog on PostgreSQL
+ *       ({@link #jdbcCatalog}) whose warehouse, the tables' metadata and data files, is a local folder
+ *       ({@code HadoopFileIO}, the JDBC catalog's default), and the addresses of this deployment;</li>
  *   <li>{@link #dataFiles}: a table's Parquet data files in its current snapshot, listed by Iceberg's own scan
  *       planning (so only committed files, never one a task is still writing);</li>
  *   <li>{@link #query}: DuckDB (embedded) over those files, with the regression model of
@@ -54,53 +56,57 @@ public final class IcebergLakehouse implements AutoCloseable {
     /** The DuckDB port of the regression model. */
     public static final String MODEL_FILE = "warehouse/duckdb/regressions.sql";
 
-    private final Path warehouse;
-    private final HadoopCatalog catalog;
+    /** The catalog's name, as the sink names it too ({@code iceberg.catalog}'s default). */
+    public static final String CATALOG_NAME = "iceberg";
 
-    private IcebergLakehouse(Path warehouse, HadoopCatalog catalog) {
-        this.warehouse = warehouse;
+    private final Catalog catalog;
+
+    private IcebergLakehouse(Catalog catalog) {
         this.catalog = catalog;
     }
 
-    /** The Iceberg catalog settings (without the {@code iceberg.catalog.} prefix) for a warehouse folder. */
-    public static Map<String, String> catalogProperties(Path warehouse) {
+    /**
+     * Iceberg catalog settings (without the {@code iceberg.catalog.} prefix) for a JDBC catalog: the tables' pointers
+     * to their current metadata in a PostgreSQL database (Iceberg creates its two tables there), their metadata and data
+     * files under a local warehouse folder.
+     */
+    public static Map<String, String> jdbcCatalog(String jdbcUrl, String user, String password, Path warehouse) {
         Map<String, String> props = new LinkedHashMap<>();
-        props.put("type", "hadoop");
+        props.put("type", "jdbc");
+        props.put("uri", jdbcUrl);
+        props.put("jdbc.user", user);
+        props.put("jdbc.password", password);
         props.put("warehouse", warehouse.toAbsolutePath().normalize().toUri().toString());
         return props;
     }
 
     /**
-     * The shipped Iceberg sink, pointed at a local warehouse folder, a schema registry and a Kafka cluster, committing
-     * every {@code commitIntervalMs}: the only keys that differ from the file are the registry URLs, the dead-letter
-     * topic's replication factor, the catalog, {@code iceberg.kafka.bootstrap.servers} and the commit interval.
+     * The shipped Iceberg sink, pointed at a catalog, a schema registry and a Kafka cluster, committing every
+     * {@code commitIntervalMs}: the only keys that differ from the file are the registry URLs, the dead-letter topic's
+     * replication factor, the catalog, {@code iceberg.kafka.bootstrap.servers} and the commit interval.
      */
-    public static ShippedConfig sinkConfig(String registryUrl, String bootstrapServers, Path warehouse,
+    public static ShippedConfig sinkConfig(String registryUrl, String bootstrapServers, Map<String, String> catalog,
                                            long commitIntervalMs) {
         return ShippedConfig.load(SHIPPED_FILE)
                 .schemaRegistry(registryUrl)
                 .replicationFactor(1)
-                .icebergCatalog(catalogProperties(warehouse))
+                .icebergCatalog(catalog)
                 .icebergKafka(bootstrapServers)
                 .withRunOptions(Map.of("iceberg.control.commit.interval-ms", Long.toString(commitIntervalMs)),
                         RUN_OPTIONS);
     }
 
-    /** The catalog of a warehouse folder (created if missing), as the sink configured by {@link #sinkConfig} sees it. */
-    public static IcebergLakehouse open(Path warehouse) {
-        try {
-            Files.createDirectories(warehouse);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** The catalog with these settings, as the sink configured by {@link #sinkConfig} sees it. */
+    public static IcebergLakehouse open(Map<String, String> catalog) {
+        String warehouse = catalog.get("warehouse");
+        if (warehouse != null && warehouse.startsWith("file:")) {
+            try {
+                Files.createDirectories(Path.of(URI.create(warehouse)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        HadoopCatalog catalog = new HadoopCatalog();
-        catalog.setConf(new Configuration());
-        catalog.initialize("benchlake", catalogProperties(warehouse));
-        return new IcebergLakehouse(warehouse, catalog);
-    }
-
-    public Path warehouse() {
-        return warehouse;
+        return new IcebergLakehouse(CatalogUtil.buildIcebergCatalog(CATALOG_NAME, catalog, new Configuration()));
     }
 
     /** The table, once the sink has created it. */
@@ -182,10 +188,12 @@ public final class IcebergLakehouse implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            catalog.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (catalog instanceof java.io.Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
