@@ -60,6 +60,11 @@ final class WarehouseStack implements AutoCloseable {
     }
 
     static WarehouseStack start(String name) throws IOException {
+        return start(name, List.of());
+    }
+
+    /** With more plugin.path entries after the Debezium sink's folder (Iceberg's sink: {@link Layout#icebergPluginPath()}). */
+    static WarehouseStack start(String name, List<Path> morePluginPaths) throws IOException {
         EmbeddedPostgres pg = null;
         SchemaRegistryProcess registry = null;
         try {
@@ -68,7 +73,9 @@ final class WarehouseStack implements AutoCloseable {
             registry = SchemaRegistryProcess.startNew();
             // plugin.discovery stays service_load (ConnectHarness): Benchlake's connector on the classpath and
             // Debezium's in plugin.path both ship META-INF/services manifests, so no reflective scan is needed.
-            ConnectHarness connect = ConnectHarness.start(name, 1, Map.of("plugin.path", pluginsDir().toString()));
+            List<String> pluginPath = new ArrayList<>(List.of(pluginsDir().toString()));
+            morePluginPaths.forEach(p -> pluginPath.add(p.toString()));
+            ConnectHarness connect = ConnectHarness.start(name, 1, Map.of("plugin.path", String.join(",", pluginPath)));
             return new WarehouseStack(pg, registry, connect);
         } catch (IOException | RuntimeException e) {
             if (registry != null) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,8 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import dev.benchlake.emulator.DemoScenario;
+import dev.benchlake.quickstart.lake.IcebergLakehouse;
+import dev.benchlake.quickstart.stack.Layout;
 import dev.benchlake.quickstart.stack.ShippedConfig;
 
 
@@ -168,12 +171,24 @@ public final class Quickstart {
         }
         stack.startKafka();
         say("Kafka (KRaft)           " + stack.bootstrapServers());
-        stack.startConnect(options.connectPort());
+        stack.startConnect(options.connectPort(), options.iceberg());
         say("Kafka Connect           " + stack.connectUrl() + "  (exactly.once.source.support=enabled)");
         join(postgres);
         join(registry);
         // the shipped configs, with only addresses, credentials and the run's options substituted (docs/quickstart.md)
         stack.putConnector(QuickstartStack.SINK, sinkConfig(stack.registryUrl(), stack.postgresPort()).config());
+        Path lakehouse = null;
+        Map<String, String> lakehouseCatalog = null;
+        if (options.iceberg()) {
+            lakehouse = Layout.work("quickstart").resolve("lakehouse-" + System.currentTimeMillis());
+            lakehouseCatalog = IcebergLakehouse.jdbcCatalog(stack.jdbcUrl(QuickstartStack.ICEBERG_CATALOG_DATABASE),
+                    QuickstartStack.DB_USER, "quickstart", lakehouse);
+            ShippedConfig iceberg = icebergSinkConfig(stack.registryUrl(), stack.bootstrapServers(), lakehouseCatalog);
+            stack.createTopics(List.of(iceberg.config().get("iceberg.control.topic")));
+            stack.putConnector(iceberg.name(), iceberg.config());
+            say("Iceberg sink            " + iceberg.name() + " -> " + lakehouse.toUri() + "  (JDBC catalog in "
+                    + stack.jdbcUrl(QuickstartStack.ICEBERG_CATALOG_DATABASE) + ")");
+        }
         stack.putConnector(QuickstartStack.SOURCE, sourceConfig(endpoint, stack.registryUrl()).config());
         out.println(READY + " bootstrap=" + stack.bootstrapServers() + " registry=" + stack.registryUrl()
                 + " connect=" + stack.connectUrl() + " jdbc=" + stack.jdbcUrl() + "?user=" + QuickstartStack.DB_USER
@@ -183,6 +198,9 @@ public final class Quickstart {
         awaitLanded();
         TrendReport report = TrendReport.load(stack);
         out.print(report.text());
+        if (lakehouse != null) {
+            printLakehouse(lakehouse, lakehouseCatalog);
+        }
         Path file = projectDir.resolve(options.report()).normalize();
         Files.createDirectories(file.getParent());
         Files.writeString(file, report.html(Instant.now(), source()), StandardCharsets.UTF_8);
@@ -276,6 +294,57 @@ public final class Quickstart {
                 .postgres("127.0.0.1", postgresPort, QuickstartStack.DATABASE)
                 .postgresCredentials(QuickstartStack.DB_USER, "quickstart")
                 .replicationFactor(1);
+    }
+
+    /** How often the quickstart's Iceberg sink commits (the shipped file's five minutes is for production). */
+    static final long ICEBERG_COMMIT_INTERVAL_MS = 2_000;
+
+    /**
+     * config/benchlake-sink-iceberg.json as shipped, with a JDBC catalog on the quickstart's PostgreSQL and a local
+     * warehouse folder instead of the file's REST catalog on S3, the quickstart's registry and Kafka, and a commit every
+     * {@value #ICEBERG_COMMIT_INTERVAL_MS} ms.
+     */
+    static ShippedConfig icebergSinkConfig(String registryUrl, String bootstrapServers, Map<String, String> catalog) {
+        return IcebergLakehouse.sinkConfig(registryUrl, bootstrapServers, catalog, ICEBERG_COMMIT_INTERVAL_MS);
+    }
+
+    /**
+     * Waits until the Iceberg tables hold every step and job PostgreSQL holds (the sink commits every few seconds),
+     * then prints the regressions DuckDB finds in the tables' Parquet files with warehouse/duckdb/regressions.sql.
+     */
+    private void printLakehouse(Path warehouse, Map<String, String> catalog) throws Exception {
+        long steps = stack.count("SELECT count(*) FROM benchmark_steps");
+        long jobs = stack.count("SELECT count(*) FROM recommendation_jobs WHERE closed");
+        long deadline = System.currentTimeMillis() + options.timeout().toMillis();
+        try (IcebergLakehouse lake = IcebergLakehouse.open(catalog)) {
+            while (true) {
+                checkConnector(QuickstartStack.ICEBERG_SINK);
+                long lakeSteps = -1;
+                long lakeJobs = -1;
+                try {
+                    lakeSteps = ((Number) lake.query("SELECT count(*) AS n FROM benchmark_step_latest").get(0).get("n"))
+                            .longValue();
+                    lakeJobs = ((Number) lake.query("SELECT count(*) AS n FROM recommendation_job_latest WHERE closed")
+                            .get(0).get("n")).longValue();
+                } catch (IllegalStateException e) {
+                    // no commit yet
+                }
+                if (lakeSteps == steps && lakeJobs == jobs) {
+                    break;
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new QuickstartException(QuickstartException.FAILED, "The Iceberg tables did not catch up within "
+                            + options.timeout().toSeconds() + " s (" + Math.max(lakeSteps, 0) + "/" + steps + " steps, "
+                            + Math.max(lakeJobs, 0) + "/" + jobs + " closed jobs): see target/quickstart/quickstart.log.");
+                }
+                if (stopRequested.await(1_000, TimeUnit.MILLISECONDS)) {
+                    throw new QuickstartException(130, "Stopped.");
+                }
+            }
+            out.println();
+            out.print(TrendReport.lakehouseText(warehouse, lake.regressions()));
+            out.flush();
+        }
     }
 
     /** config/benchlake-source.json as shipped, pointed at the quickstart's registry and SageMaker, with its run options. */

@@ -24,7 +24,11 @@ public record QuickstartOptions(
         Path report,
         Duration timeout,
         boolean keepRunning,
+        String warehouse,
         boolean help) {
+
+    /** The warehouses --warehouse takes. */
+    public static final List<String> WAREHOUSES = List.of("postgres", "iceberg");
 
     public static final String USAGE = """
             Usage: ./quickstart.sh [options]
@@ -45,6 +49,12 @@ public record QuickstartOptions(
               --status STATUS           only jobs with this status (COMPLETED, IN_PROGRESS, ...)
               --created-after INSTANT   only jobs created after this ISO-8601 instant (2026-01-01T00:00:00Z)
               --job-names A,B           read exactly these jobs (no discovery unless a filter is given too)
+            Warehouse:
+              --warehouse postgres      land in PostgreSQL only (the default)
+              --warehouse iceberg       also land in an Apache Iceberg table on the local filesystem
+                                        (target/quickstart/lakehouse-*/, Iceberg's own Kafka Connect sink, a JDBC
+                                        catalog in PostgreSQL) and print the regressions DuckDB finds in its
+                                        Parquet files
             Ports and output:
               --connect-port N          Kafka Connect REST port (default 0: any free port)
               --postgres-port N         PostgreSQL port (default 0: any free port)
@@ -63,6 +73,11 @@ public record QuickstartOptions(
     /** True when the data comes from the built-in emulator. */
     public boolean builtInEmulator() {
         return sagemakerEndpoint == null && !aws;
+    }
+
+    /** True when the run also lands in an Iceberg table (--warehouse iceberg). */
+    public boolean iceberg() {
+        return "iceberg".equals(warehouse);
     }
 
     /** True when any discovery filter was given. */
@@ -84,6 +99,7 @@ public record QuickstartOptions(
         Path report = Path.of("target/quickstart/report.html");
         Duration timeout = Duration.ofSeconds(300);
         boolean keepRunning = false;
+        String warehouse = "postgres";
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -120,6 +136,7 @@ public record QuickstartOptions(
                         case "--postgres-port" -> postgresPort = port(arg, value);
                         case "--report" -> report = Path.of(value);
                         case "--timeout" -> timeout = Duration.ofSeconds(positive(arg, value));
+                        case "--warehouse" -> warehouse = warehouse(value);
                         default -> throw usage("Unknown option '" + args[i] + "': ./quickstart.sh --help lists the options.");
                     }
                 }
@@ -133,13 +150,14 @@ public record QuickstartOptions(
             throw usage("--connect-port and --postgres-port are both " + connectPort + ": give them different ports.");
         }
         return new QuickstartOptions(endpoint, region, aws, nameContains, modelName, status, createdAfter, jobNames,
-                connectPort, postgresPort, report, timeout, keepRunning, help);
+                connectPort, postgresPort, report, timeout, keepRunning, warehouse, help);
     }
 
     private static boolean isFlag(String arg) {
         return arg.equals("--aws") || arg.equals("--keep-running") || arg.equals("--help") || arg.equals("-h")
                 || !List.of("--sagemaker-endpoint", "--region", "--name-contains", "--model-name", "--status",
-                        "--created-after", "--job-names", "--connect-port", "--postgres-port", "--report", "--timeout")
+                        "--created-after", "--job-names", "--connect-port", "--postgres-port", "--report", "--timeout",
+                        "--warehouse")
                         .contains(arg);
     }
 
@@ -199,6 +217,14 @@ public record QuickstartOptions(
             names.add(n);
         }
         return List.copyOf(names);
+    }
+
+    private static String warehouse(String value) {
+        String lower = value.toLowerCase(java.util.Locale.ROOT);
+        if (!WAREHOUSES.contains(lower)) {
+            throw usage("--warehouse takes " + String.join(" or ", WAREHOUSES) + ", not '" + value + "'.");
+        }
+        return lower;
     }
 
     private static int port(String option, String value) {

@@ -53,6 +53,10 @@ final class QuickstartStack implements AutoCloseable {
     static final String DB_USER = "postgres";
     static final String SOURCE = "benchlake-source";
     static final String SINK = "benchlake-sink-postgres";
+    /** The name config/benchlake-sink-iceberg.json gives (--warehouse iceberg). */
+    static final String ICEBERG_SINK = "benchlake-sink-iceberg";
+    /** The database of the Iceberg JDBC catalog (--warehouse iceberg): Iceberg's own two tables. */
+    static final String ICEBERG_CATALOG_DATABASE = "iceberg_catalog";
     static final String STEPS_TOPIC = "benchlake.benchmark-steps";
     static final String JOBS_TOPIC = "benchlake.jobs";
     /** The dead-letter topic of config/benchlake-sink-postgres.json. */
@@ -88,6 +92,7 @@ final class QuickstartStack implements AutoCloseable {
                         + "`mvn -B -DskipTests package` (./quickstart.sh does).");
             }
             Layout.schemaRegistryLib();
+            Layout.icebergSinkLib();
         } catch (IllegalStateException e) {
             throw new QuickstartException(QuickstartException.FAILED, e.getMessage());
         }
@@ -136,6 +141,7 @@ final class QuickstartStack implements AutoCloseable {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), DB_USER, "");
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE);
+            s.execute("CREATE DATABASE " + ICEBERG_CATALOG_DATABASE);
         }
         for (String file : List.of("01_landing_tables.sql", "02_models.sql")) {
             String sql = Files.readString(projectDir.resolve("warehouse/postgres").resolve(file), StandardCharsets.UTF_8);
@@ -176,7 +182,17 @@ final class QuickstartStack implements AutoCloseable {
         k.createTopics(List.of(STEPS_TOPIC, JOBS_TOPIC, SINK_DLQ_TOPIC));
     }
 
+    /** Creates topics before a connector needs them (the Iceberg sink's control topic). */
+    void createTopics(List<String> topics) {
+        kafka.createTopics(topics);
+    }
+
     void startConnect(int port) {
+        startConnect(port, false);
+    }
+
+    /** With Apache Iceberg's sink on plugin.path too, when {@code iceberg}. */
+    void startConnect(int port, boolean iceberg) {
         int restPort = port != 0 ? port : freePort();
         Map<String, String> worker = new HashMap<>();
         worker.put("bootstrap.servers", kafka.bootstrapServers());
@@ -191,7 +207,7 @@ final class QuickstartStack implements AutoCloseable {
         worker.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         worker.put("listeners", "http://127.0.0.1:" + restPort);
         worker.put("rest.advertised.host.name", "127.0.0.1");
-        worker.put("plugin.path", Layout.pluginPath().toString());
+        worker.put("plugin.path", Layout.pluginPath() + (iceberg ? "," + Layout.icebergPluginPath() : ""));
         // both plugin archives ship ServiceLoader manifests
         worker.put("plugin.discovery", "service_load");
         worker.put("exactly.once.source.support", "enabled");

@@ -90,6 +90,13 @@ final class TrendReport {
         return MAX_LATENCY_MS + " ms at " + REQUESTS_PER_SECOND + " requests/s";
     }
 
+    /** The regressions DuckDB finds in the Iceberg tables (--warehouse iceberg), in the same columns as above. */
+    static String lakehouseText(java.nio.file.Path warehouse, List<Map<String, Object>> regressions) {
+        return "Regressions in the lakehouse (Apache Iceberg tables in " + warehouse.toUri() + ", read by DuckDB with "
+                + "warehouse/duckdb/regressions.sql: SELECT * FROM benchmark_regressions())\n"
+                + table(regressions, REGRESSION_COLUMNS);
+    }
+
     static String table(List<Map<String, Object>> rows, List<String> columns) {
         if (rows.isEmpty()) {
             return "  (no rows)\n";

@@ -127,7 +127,7 @@ class QuickstartIT {
     }
 
     /** The lines after the line that starts with {@code from}'s title, up to the next blank line. */
-    private static List<String> section(String text, String from, String to) {
+    static List<String> section(String text, String from, String to) {
         List<String> lines = text.lines().toList();
         int start = -1;
         for (int i = 0; i < lines.size(); i++) {
@@ -164,7 +164,7 @@ class QuickstartIT {
     }
 
     /** Captures the quickstart's output and still shows it in the test's log. */
-    private static final class TeeStream extends OutputStream {
+    static final class TeeStream extends OutputStream {
         private final OutputStream a;
         private final OutputStream b;
 

@@ -28,6 +28,18 @@ class QuickstartOptionsTest {
         assertThat(o.report()).isEqualTo(Path.of("target/quickstart/report.html"));
         assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(300));
         assertThat(o.hasDiscoveryFilter()).isFalse();
+        assertThat(o.warehouse()).isEqualTo("postgres");
+        assertThat(o.iceberg()).isFalse();
+    }
+
+    @Test
+    void warehouseIcebergAlsoLandsInTheLakehouse() {
+        assertThat(QuickstartOptions.parse("--warehouse", "iceberg").iceberg()).isTrue();
+        assertThat(QuickstartOptions.parse("--warehouse=ICEBERG").warehouse()).isEqualTo("iceberg");
+        assertThat(QuickstartOptions.parse("--warehouse", "postgres").iceberg()).isFalse();
+        assertThat(QuickstartOptions.USAGE).contains("--warehouse iceberg");
+        assertUsage(List.of("--warehouse", "snowflake"), "--warehouse takes postgres or iceberg, not 'snowflake'.");
+        assertUsage(List.of("--warehouse"), "Option --warehouse needs a value: ./quickstart.sh --help lists the options.");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.benchlake.quickstart.lake.IcebergLakehouse;
 import dev.benchlake.quickstart.stack.Layout;
 import dev.benchlake.quickstart.stack.ShippedConfig;
 
@@ -41,6 +42,31 @@ class ShippedConfigTest {
                 .containsEntry("errors.deadletterqueue.topic.replication.factor", "1")
                 .containsEntry("key.converter", "dev.benchlake.avro.AvroConverter")
                 .containsEntry("value.converter", "dev.benchlake.avro.AvroConverter");
+    }
+
+    @Test
+    void theQuickstartsIcebergSinkIsTheShippedOneWithAJdbcCatalogOnALocalFolderAndAddresses(@TempDir Path lake) {
+        ShippedConfig sink = Quickstart.icebergSinkConfig(REGISTRY, "127.0.0.1:9092", IcebergLakehouse.jdbcCatalog(
+                "jdbc:postgresql://127.0.0.1:54321/iceberg_catalog", "postgres", "quickstart", lake));
+
+        assertThat(sink.name()).isEqualTo(QuickstartStack.ICEBERG_SINK);
+        assertThat(sink.substitutedKeys()).containsExactlyInAnyOrder("key.converter.schema.registry.url",
+                "value.converter.schema.registry.url", "errors.deadletterqueue.topic.replication.factor",
+                "iceberg.catalog.type", "iceberg.catalog.uri", "iceberg.catalog.warehouse", "iceberg.catalog.io-impl",
+                "iceberg.catalog.client.region", "iceberg.catalog.jdbc.user", "iceberg.catalog.jdbc.password",
+                "iceberg.kafka.bootstrap.servers", "iceberg.control.commit.interval-ms");
+        assertThat(sink.config()).containsEntry("iceberg.catalog.type", "jdbc")
+                .containsEntry("iceberg.catalog.uri", "jdbc:postgresql://127.0.0.1:54321/iceberg_catalog")
+                .containsEntry("iceberg.catalog.jdbc.user", "postgres")
+                .containsEntry("iceberg.catalog.warehouse", lake.toUri().toString())
+                .containsEntry("iceberg.kafka.bootstrap.servers", "127.0.0.1:9092")
+                .containsEntry("iceberg.control.commit.interval-ms", "2000")
+                .doesNotContainKeys("iceberg.catalog.io-impl", "iceberg.catalog.client.region");
+        for (String shippedAsIs : new String[] {"topics", "iceberg.tables", "iceberg.tables.route-field",
+                "iceberg.table.benchlake.benchmark_steps.id-columns", "iceberg.table.benchlake.benchmark_steps.partition-by",
+                "iceberg.control.topic", "transforms.topic.type", "key.converter", "value.converter", "errors.tolerance"}) {
+            assertThat(sink.config().get(shippedAsIs)).as(shippedAsIs).isEqualTo(sink.shipped().get(shippedAsIs)).isNotNull();
+        }
     }
 
     @Test

@@ -43,9 +43,14 @@ public final class Layout {
         return built("src/runtimes/connect-worker/target/lib");
     }
 
-    /** Apache Iceberg's sink connector and its runtime. */
+    /** Apache Iceberg's sink connector and its runtime: one plugin folder. */
     public static Path icebergSinkLib() {
-        return built("src/runtimes/iceberg-sink/target/lib");
+        return built("src/runtimes/iceberg-sink/target/plugins/iceberg-kafka-connect");
+    }
+
+    /** A plugin.path entry holding only Iceberg's sink ({@link #icebergSinkLib()}). */
+    public static Path icebergPluginPath() {
+        return icebergSinkLib().getParent();
     }
 
     /** The connector module's build folder (its plugin archive). */

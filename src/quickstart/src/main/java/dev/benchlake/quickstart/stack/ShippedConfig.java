@@ -36,6 +36,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *   <tr><td>Kafka cluster size</td><td>{@value #REPLICATION_PLACEHOLDER}</td>
  *       <td>{@code topic.creation.default.replication.factor}, {@code errors.deadletterqueue.topic.replication.factor}</td>
  *       <td>{@link #replicationFactor}</td></tr>
+ *   <tr><td>Iceberg catalog</td><td>the {@code iceberg.catalog.*} settings (a REST catalog on S3)</td>
+ *       <td>every {@code iceberg.catalog.*} key</td><td>{@link #icebergCatalog}</td></tr>
+ *   <tr><td>Kafka for Iceberg's commit coordination</td><td>absent (the sink reads the worker's file)</td>
+ *       <td>{@code iceberg.kafka.bootstrap.servers}</td><td>{@link #icebergKafka}</td></tr>
  * </table>
  * {@link #substitutedKeys()} says which keys differ from the file, so a caller (and a test) can prove that nothing
  * else did: converters, subjects, transforms, error handling and every sink setting stay as shipped.
@@ -107,7 +111,7 @@ public final class ShippedConfig {
         return Collections.unmodifiableMap(config);
     }
 
-    /** The keys whose value differs from the file (or that the file does not have). */
+    /** The keys whose value differs from the file (or that only one of the file and the config has). */
     public Set<String> substitutedKeys() {
         Set<String> keys = new TreeSet<>();
         config.forEach((k, v) -> {
@@ -115,6 +119,7 @@ public final class ShippedConfig {
                 keys.add(k);
             }
         });
+        shipped.keySet().stream().filter(k -> !config.containsKey(k)).forEach(keys::add);
         return keys;
     }
 
@@ -176,6 +181,32 @@ public final class ShippedConfig {
         if (!any) {
             throw new IllegalStateException(file + " sets no replication factor");
         }
+        return this;
+    }
+
+    /**
+     * Another Iceberg catalog in place of the file's: every {@code iceberg.catalog.*} key of the file is removed and
+     * these are set, each under that prefix ({@code type}, {@code warehouse}, {@code uri}, {@code io-impl}, ...).
+     * Tables, routing, id columns, partitioning and the control topic stay as shipped.
+     */
+    public ShippedConfig icebergCatalog(Map<String, String> catalog) {
+        String prefix = "iceberg.catalog.";
+        if (config.keySet().stream().noneMatch(k -> k.startsWith(prefix))) {
+            throw new IllegalStateException(file + " has no " + prefix + "* settings");
+        }
+        config.keySet().removeIf(k -> k.startsWith(prefix));
+        catalog.forEach((k, v) -> config.put(prefix + k, v));
+        return this;
+    }
+
+    /**
+     * The Kafka cluster Iceberg's sink coordinates its commits through ({@code iceberg.kafka.bootstrap.servers}). A
+     * worker started from a properties file needs none (the sink reads the file named on the worker's command line);
+     * a worker embedded in another program does.
+     */
+    public ShippedConfig icebergKafka(String bootstrapServers) {
+        required("iceberg.control.topic");
+        config.put("iceberg.kafka.bootstrap.servers", bootstrapServers);
         return this;
     }
 
