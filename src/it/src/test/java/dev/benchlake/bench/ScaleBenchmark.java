@@ -180,7 +180,8 @@ public final class ScaleBenchmark {
                     backlogCalls, backlogListJobs, backlogDescribe, backlogSteps);
             line("| minimum (one listing of all jobs + one step page per job) | %,d |", minimumBacklog);
             line("| **backlog calls / minimum** | **%.2f** |", (double) backlogCalls / minimumBacklog);
-            line("| time until all %,d finished jobs were closed (no grace re-read: each finished long before the %d ms grace period) | %.1f s, %,d API calls in all, %,d job records |",
+            line("| time until all %,d finished jobs were closed (no grace re-read: each finished long before the %d ms grace "
+                    + "period) | %.1f s, %,d API calls in all, %,d job records |",
                     history, graceMs, closedSeconds, closeCalls, jobRecords);
             line("");
 
