@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,12 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.benchlake.api.FakeRecommenderApi;
-import dev.benchlake.api.JobFilter;
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.config.BenchlakeSourceConfig;
@@ -42,12 +39,12 @@ class BoundedPollTest {
     }
 
     /** Describe hangs until released, as a call to an endpoint that stopped answering would (up to the SDK timeout). */
-    private final class Hanging implements RecommenderApi {
-        final FakeRecommenderApi delegate = new FakeRecommenderApi();
+    private final class Hanging extends DelegatingApi {
         final CountDownLatch release = new CountDownLatch(1);
         final CountDownLatch entered = new CountDownLatch(1);
 
         Hanging() {
+            super(new FakeRecommenderApi());
             apis.add(this);
         }
 
@@ -60,20 +57,6 @@ class BoundedPollTest {
                 Thread.currentThread().interrupt();
             }
             return delegate.describeJob(jobName);
-        }
-
-        @Override
-        public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
-            return delegate.listSteps(jobName, statusFilter, maxResults, nextToken);
-        }
-
-        @Override
-        public JobPage listJobs(JobFilter filter, Instant modifiedAfter, int maxResults, String nextToken) {
-            return delegate.listJobs(filter, modifiedAfter, maxResults, nextToken);
-        }
-
-        @Override
-        public void close() {
         }
     }
 
@@ -138,18 +121,6 @@ class BoundedPollTest {
             assertThatThrownBy(e::poll).isInstanceOf(ConnectException.class).hasMessageContaining("interrupted");
         } finally {
             Thread.interrupted();
-        }
-    }
-
-    private static final class NoOffsets implements OffsetStorageReader {
-        @Override
-        public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return null;
-        }
-
-        @Override
-        public <T> Map<Map<String, T>, Map<String, Object>> offsets(java.util.Collection<Map<String, T>> partitions) {
-            return Map.of();
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +15,10 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.benchlake.api.FakeRecommenderApi;
-import dev.benchlake.api.JobFilter;
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.api.StepObservation;
@@ -218,13 +215,12 @@ class SourceEngineCallsTest {
     }
 
     /** Holds every describe until {@link #release} opens, as an operation throttled hard (or slow) would. */
-    private static final class HeldDescribes implements RecommenderApi {
-        final FakeRecommenderApi delegate;
+    private static final class HeldDescribes extends DelegatingApi {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger answered = new AtomicInteger();
 
         HeldDescribes(FakeRecommenderApi delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -237,32 +233,6 @@ class SourceEngineCallsTest {
             }
             answered.incrementAndGet();
             return delegate.describeJob(jobName);
-        }
-
-        @Override
-        public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
-            return delegate.listSteps(jobName, statusFilter, maxResults, nextToken);
-        }
-
-        @Override
-        public JobPage listJobs(JobFilter filter, Instant modifiedAfter, int maxResults, String nextToken) {
-            return delegate.listJobs(filter, modifiedAfter, maxResults, nextToken);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static final class NoOffsets implements OffsetStorageReader {
-        @Override
-        public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return null;
-        }
-
-        @Override
-        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            return Map.of();
         }
     }
 }

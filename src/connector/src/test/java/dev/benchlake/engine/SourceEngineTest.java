@@ -3,7 +3,6 @@ package dev.benchlake.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,14 +16,12 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.TransactionContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.benchlake.api.FakeRecommenderApi;
-import dev.benchlake.api.JobFilter;
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.api.StepObservation;
@@ -194,8 +191,7 @@ class SourceEngineTest {
      * Counts calls under way. Until {@code gate} calls have been under way at once, each call waits for that
      * (up to 10 s), so a test sees whether calls overlap without depending on timing.
      */
-    private static final class InFlight implements RecommenderApi {
-        final FakeRecommenderApi delegate;
+    private static final class InFlight extends DelegatingApi {
         final int gate;
         final AtomicInteger now = new AtomicInteger();
         final AtomicInteger max = new AtomicInteger();
@@ -203,7 +199,7 @@ class SourceEngineTest {
         final CountDownLatch opened = new CountDownLatch(1);
 
         InFlight(FakeRecommenderApi delegate, int gate) {
-            this.delegate = delegate;
+            super(delegate);
             this.gate = gate;
             if (gate == Integer.MAX_VALUE) {
                 opened.countDown();
@@ -243,27 +239,6 @@ class SourceEngineTest {
             } finally {
                 now.decrementAndGet();
             }
-        }
-
-        @Override
-        public JobPage listJobs(JobFilter filter, java.time.Instant modifiedAfter, int maxResults, String nextToken) {
-            return delegate.listJobs(filter, modifiedAfter, maxResults, nextToken);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private static final class NoOffsets implements OffsetStorageReader {
-        @Override
-        public <T> Map<String, Object> offset(Map<String, T> partition) {
-            return null;
-        }
-
-        @Override
-        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-            return Map.of();
         }
     }
 

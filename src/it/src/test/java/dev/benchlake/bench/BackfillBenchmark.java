@@ -1,6 +1,5 @@
 package dev.benchlake.bench;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 import dev.benchlake.emulator.Counters;
@@ -72,10 +69,7 @@ public final class BackfillBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
+        Map<String, String> args = Harness.options(argv);
         new BackfillBenchmark(args).run();
         System.exit(0);
     }
@@ -128,7 +122,7 @@ public final class BackfillBenchmark {
                     + "operations. JVM %s, %d cores.", jobs, steps, describe, tasks, PAGE_SIZE, fmt(ceiling), fmt(quota),
                     burst, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
             line("");
-            line("Load average (1/5/15 min) at start: %s.", loadAverage());
+            line("Load average (1/5/15 min) at start: %s.", Harness.loadAverage());
             line("");
             for (String op : OPERATIONS) {
                 emulator.faults().quota(op, quota, burst);
@@ -152,11 +146,11 @@ public final class BackfillBenchmark {
             long start = System.nanoTime();
             harness.connect().configureConnector(NAME, props);
             Duration limit = Duration.ofSeconds((long) (floorSeconds * 3) + 300);
-            waitFor("every step record in Kafka", limit, start, () -> endOffset(admin, stepsTp), stepRecords, emulator);
+            waitFor("every step record in Kafka", limit, start, () -> Harness.endOffset(admin, stepsTp), stepRecords, emulator);
             double lastStepSeconds = (System.nanoTime() - start) / 1e9;
             Calls atLastStep = Calls.of(emulator.counters());
             // one job record per job, the one that closes it (with its input configuration, when described)
-            waitFor("every job closed", limit, start, () -> endOffset(admin, jobsTp), jobs, emulator);
+            waitFor("every job closed", limit, start, () -> Harness.endOffset(admin, jobsTp), jobs, emulator);
             double closedSeconds = (System.nanoTime() - start) / 1e9;
             Calls atClosed = Calls.of(emulator.counters());
 
@@ -185,7 +179,7 @@ public final class BackfillBenchmark {
                         requests == 0 ? 0.0 : 100.0 * atClosed.throttled().get(op) / requests);
             }
             line("");
-            line("Load average (1/5/15 min) at the end: %s.", loadAverage());
+            line("Load average (1/5/15 min) at the end: %s.", Harness.loadAverage());
         }
         Path out = Path.of("target", "backfill-benchmark.md");
         Files.createDirectories(out.getParent());
@@ -213,17 +207,6 @@ public final class BackfillBenchmark {
         }
     }
 
-    private static long endOffset(Admin admin, TopicPartition tp) {
-        try {
-            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
-        } catch (ExecutionException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private void line(String format, Object... values) {
         String s = String.format(Locale.ROOT, format, values);
         report.add(s);
@@ -232,14 +215,5 @@ public final class BackfillBenchmark {
 
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (java.io.IOException | RuntimeException e) {
-            return String.format(Locale.ROOT, "%.2f (1 min)", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        }
     }
 }

@@ -52,11 +52,7 @@ public final class FreshnessBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
-        new FreshnessBenchmark(args).run();
+        new FreshnessBenchmark(Harness.options(argv)).run();
         System.exit(0);
     }
 

@@ -7,12 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -22,7 +20,6 @@ import javax.management.ObjectName;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -86,10 +83,7 @@ public final class ScaleBenchmark {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
-        }
+        Map<String, String> args = Harness.options(argv);
         new ScaleBenchmark(args).run();
         System.exit(0);
     }
@@ -129,7 +123,7 @@ public final class ScaleBenchmark {
                     Runtime.getRuntime().maxMemory() / (1024 * 1024));
             line("");
 
-            line("Load average (1/5/15 min) at start: %s (other builds share these cores).", loadAverage());
+            line("Load average (1/5/15 min) at start: %s (other builds share these cores).", Harness.loadAverage());
             line("");
             long heapBefore = usedHeapAfterGc(memory);
 
@@ -150,7 +144,7 @@ public final class ScaleBenchmark {
             TopicPartition stepsTp = new TopicPartition(NAME + ".steps", 0);
             TopicPartition jobsTp = new TopicPartition(NAME + ".jobs", 0);
             waitFor("every step version in Kafka", Duration.ofMinutes(30),
-                    () -> endOffset(admin, stepsTp) >= stepRecords);
+                    () -> Harness.endOffset(admin, stepsTp) >= stepRecords);
             double backlogSeconds = (System.nanoTime() - start) / 1e9;
             long backlogCalls = emulator.totalRequests();
             long backlogListJobs = emulator.count(LIST_JOBS);
@@ -159,7 +153,7 @@ public final class ScaleBenchmark {
             waitFor("every finished job closed", Duration.ofMinutes(30), () -> sum("JobsClosed") >= history);
             double closedSeconds = (System.nanoTime() - start) / 1e9;
             long closeCalls = emulator.totalRequests();
-            long jobRecords = endOffset(admin, jobsTp);
+            long jobRecords = Harness.endOffset(admin, jobsTp);
 
             long stepPagesPerJob = (steps + pageSize - 1) / pageSize;
             long listingPages = (totalJobs + 99) / 100;
@@ -170,7 +164,7 @@ public final class ScaleBenchmark {
             line("");
             line("| figure | value |");
             line("|---|---|");
-            line("| step records emitted | %,d (%,d jobs × %d steps) |", endOffset(admin, stepsTp), totalJobs, steps);
+            line("| step records emitted | %,d (%,d jobs × %d steps) |", Harness.endOffset(admin, stepsTp), totalJobs, steps);
             line("| time to emit the backlog (connector created → last step record in Kafka) | %.1f s (%,.0f step records/s) |",
                     backlogSeconds, stepRecords / backlogSeconds);
             line("| bare SDK loop, same JVM, one thread, the minimum calls (%,d list-jobs pages + %,d step pages) | %.1f s |",
@@ -250,7 +244,7 @@ public final class ScaleBenchmark {
             line("| heap per task = (running − after delete) / %d | %.1f MB |", tasks, mb(heapRunning - heapAfter) / tasks);
             line("");
         }
-        line("Load average (1/5/15 min) at the end: %s.", loadAverage());
+        line("Load average (1/5/15 min) at the end: %s.", Harness.loadAverage());
         Path out = Path.of("target", "scale-benchmark.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, String.join("\n", report) + "\n", StandardCharsets.UTF_8);
@@ -282,29 +276,6 @@ public final class ScaleBenchmark {
                 throw new IllegalStateException("the SDK loop listed " + names.size() + " jobs, not " + expectedJobs);
             }
             return (System.nanoTime() - start) / 1e9;
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (java.io.IOException | RuntimeException e) {
-            return String.format(Locale.ROOT, "%.2f (1 min)", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        }
-    }
-
-    private static long endOffset(Admin admin, TopicPartition tp) {
-        try {
-            if (!admin.listTopics().names().get().contains(tp.topic())) {
-                return 0;
-            }
-            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
-        } catch (ExecutionException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
