@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.kafka.connect.runtime.ConnectorConfig;
 import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.runtime.distributed.DistributedConfig;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import dev.benchlake.connect.InferenceRecommenderSourceConnector;
@@ -98,6 +99,26 @@ public final class ConnectHarness implements AutoCloseable {
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks.max must be positive");
         }
+    }
+
+    /**
+     * Every connector's state and its tasks' states, with the first line of a failed task's trace: what a test that
+     * timed out waiting for data adds to its failure, since CI keeps only the failure message.
+     */
+    public String statusReport() {
+        StringBuilder out = new StringBuilder();
+        for (String name : connect.connectors()) {
+            ConnectorStateInfo status = connect.connectorStatus(name);
+            out.append(name).append(": ").append(status.connector().state());
+            for (ConnectorStateInfo.TaskState task : status.tasks()) {
+                out.append(", task ").append(task.id()).append(' ').append(task.state());
+                if (task.trace() != null) {
+                    out.append(" (").append(task.trace().lines().findFirst().orElse("")).append(')');
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -32,6 +33,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,15 +103,20 @@ class IcebergLakehouseIT {
         lake = IcebergLakehouse.open(catalog);
 
         long jobs = TrendScenario.SITES.size() * (long) TrendScenario.jobNames().size();
-        Awaitility.await("every step and closed job committed to Iceberg and landed in PostgreSQL").atMost(DATA_TIMEOUT)
-                .pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(IllegalStateException.class)
-                .untilAsserted(() -> {
-                    assertThat(latest(rows(IcebergLakehouse.STEPS), IcebergLakehouseIT::stepKey)).hasSize(RUNS.size());
-                    assertThat(latest(rows(IcebergLakehouse.JOBS), IcebergLakehouseIT::jobKey).values())
-                            .filteredOn(r -> Boolean.TRUE.equals(r.get("closed"))).hasSize((int) jobs);
-                    assertThat(stack.scalar(DB, "SELECT count(*) FROM benchmark_steps")).isEqualTo((long) RUNS.size());
-                    assertThat(stack.scalar(DB, "SELECT count(*) FROM recommendation_jobs WHERE closed")).isEqualTo(jobs);
-                });
+        try {
+            Awaitility.await("every step and closed job committed to Iceberg and landed in PostgreSQL").atMost(DATA_TIMEOUT)
+                    .pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(IllegalStateException.class)
+                    .untilAsserted(() -> {
+                        assertThat(latest(rows(IcebergLakehouse.STEPS), IcebergLakehouseIT::stepKey)).hasSize(RUNS.size());
+                        assertThat(latest(rows(IcebergLakehouse.JOBS), IcebergLakehouseIT::jobKey).values())
+                                .filteredOn(r -> Boolean.TRUE.equals(r.get("closed"))).hasSize((int) jobs);
+                        assertThat(stack.scalar(DB, "SELECT count(*) FROM benchmark_steps")).isEqualTo((long) RUNS.size());
+                        assertThat(stack.scalar(DB, "SELECT count(*) FROM recommendation_jobs WHERE closed")).isEqualTo(jobs);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nPostgreSQL: " + stack.scalar(DB, "SELECT count(*) FROM benchmark_steps")
+                    + " steps; Iceberg snapshots: " + snapshots() + "\n" + stack.connect.statusReport(), e);
+        }
     }
 
     @AfterAll
@@ -383,6 +390,14 @@ class IcebergLakehouseIT {
     }
 
     // ---- reading ----
+
+    /** Each table's snapshots (its commits so far), or why it has none: for a failure message. */
+    private static String snapshots() {
+        return List.of(IcebergLakehouse.STEPS, IcebergLakehouse.JOBS).stream().map(id -> id + " " + lake.table(id).map(t -> {
+            t.refresh();
+            return StreamSupport.stream(t.snapshots().spliterator(), false).count() + " snapshot(s)";
+        }).orElse("not created")).collect(Collectors.joining(", "));
+    }
 
     /** Every row of the table's current snapshot through Iceberg's generic reader; instants as {@link Instant}. */
     private static List<Map<String, Object>> rows(TableIdentifier id) throws IOException {

@@ -64,7 +64,8 @@ class ShippedConfigTest {
                 .doesNotContainKeys("iceberg.catalog.io-impl", "iceberg.catalog.client.region");
         for (String shippedAsIs : new String[] {"topics", "iceberg.tables", "iceberg.tables.route-field",
                 "iceberg.table.benchlake.benchmark_steps.id-columns", "iceberg.table.benchlake.benchmark_steps.partition-by",
-                "iceberg.control.topic", "transforms.topic.type", "key.converter", "value.converter", "errors.tolerance"}) {
+                "iceberg.control.topic", "transforms.topic.type", "key.converter", "value.converter", "errors.tolerance",
+                "tasks.max"}) {
             assertThat(sink.config().get(shippedAsIs)).as(shippedAsIs).isEqualTo(sink.shipped().get(shippedAsIs)).isNotNull();
         }
     }
