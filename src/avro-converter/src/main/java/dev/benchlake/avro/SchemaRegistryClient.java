@@ -21,7 +21,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +65,13 @@ public final class SchemaRegistryClient implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * One subject's registrations from this JVM go one at a time (locks striped by subject). A registry need not make
+     * a subject's first registration atomic: the Hortonworks registry, given two at once, gives one schema two ids and
+     * may leave the subject with two master branches, after which it answers every request for it with HTTP 500 for
+     * good. A worker's tasks register the same subjects at the same moment when they start.
+     */
+    private static final Lock[] REGISTRATIONS = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(Lock[]::new);
 
     private final List<Endpoint> endpoints;
     private final HttpClient http;
@@ -242,6 +252,16 @@ public final class SchemaRegistryClient implements AutoCloseable {
         if (cached != null && nanoTime.getAsLong() - cached.expiresAt() < 0) {
             return cached.value();
         }
+        Lock lock = REGISTRATIONS[Math.floorMod(subject.hashCode(), REGISTRATIONS.length)];
+        lock.lock();
+        try {
+            return register(subject, schema, key, cached);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int register(String subject, Schema schema, SubjectSchema key, Expiring<Integer> cached) {
         Response r = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), true);
         expectOk(r, "register a schema under subject '" + subject + "'");
         int id = r.body().path("id").asInt(-1);

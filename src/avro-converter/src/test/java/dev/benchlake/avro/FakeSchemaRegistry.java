@@ -41,7 +41,7 @@ final class FakeSchemaRegistry implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(2);
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final Map<String, List<Version>> subjects = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> ids = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(7 + (int) (System.nanoTime() % 50));
@@ -51,6 +51,9 @@ final class FakeSchemaRegistry implements AutoCloseable {
     private volatile String requiredAuthorization;
     private volatile java.util.function.Predicate<String> authorizationCheck;
     private volatile boolean compatibilityEndpoints;
+    private volatile long registrationMillis;
+    private final AtomicInteger registrationsInFlight = new AtomicInteger();
+    private final AtomicInteger mostRegistrationsInFlight = new AtomicInteger();
 
     FakeSchemaRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -110,6 +113,16 @@ final class FakeSchemaRegistry implements AutoCloseable {
         compatibilityEndpoints = on;
     }
 
+    /** Each registration (POST /subjects/{s}/versions) takes this long: a slow registry, where registrations can overlap. */
+    void slowRegistrations(long millis) {
+        registrationMillis = millis;
+    }
+
+    /** The most registrations this registry was handling at one moment. */
+    int mostRegistrationsInFlight() {
+        return mostRegistrationsInFlight.get();
+    }
+
     /** The id registered for a subject's latest version (tests compare ids, never assert their values). */
     int latestId(String subject) {
         List<Version> versions = subjects.get(subject);
@@ -139,7 +152,23 @@ final class FakeSchemaRegistry implements AutoCloseable {
                 send(ex, 401, error(40101, "Unauthorized"));
                 return;
             }
-            route(ex, ex.getRequestMethod(), path, body);
+            boolean registration = "POST".equals(ex.getRequestMethod()) && path.matches("/subjects/[^/]+/versions");
+            if (registration) {
+                mostRegistrationsInFlight.accumulateAndGet(registrationsInFlight.incrementAndGet(), Math::max);
+            }
+            try {
+                if (registration && registrationMillis > 0) {
+                    Thread.sleep(registrationMillis);
+                }
+                route(ex, ex.getRequestMethod(), path, body);
+            } finally {
+                if (registration) {
+                    registrationsInFlight.decrementAndGet();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            send(ex, 500, error(50001, "interrupted"));
         } catch (RuntimeException e) {
             send(ex, 500, error(50001, e.toString()));
         }

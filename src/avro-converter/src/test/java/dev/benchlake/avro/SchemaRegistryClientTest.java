@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
@@ -52,6 +58,35 @@ class SchemaRegistryClientTest {
 
     private static Schema record(String fields) {
         return new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"t\",\"fields\":[" + fields + "]}");
+    }
+
+    @Test
+    void clientsOfOneJvmRegisterASubjectOneAtATime() throws Exception {
+        Schema v1 = record("{\"name\":\"a\",\"type\":\"string\"}");
+        registry.slowRegistrations(100);
+        int tasks = 4;
+        List<SchemaRegistryClient> clients = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            clients.add(client());
+        }
+        CyclicBarrier start = new CyclicBarrier(tasks);
+        ExecutorService pool = Executors.newFixedThreadPool(tasks);
+        try {
+            List<Future<Integer>> ids = new ArrayList<>();
+            for (SchemaRegistryClient c : clients) {
+                ids.add(pool.submit(() -> {
+                    start.await();
+                    return c.register("s", v1);
+                }));
+            }
+            for (Future<Integer> id : ids) {
+                assertThat(id.get(10, TimeUnit.SECONDS)).isEqualTo(registry.latestId("s"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(registry.count("POST", "/subjects/s/versions")).isEqualTo(tasks);
+        assertThat(registry.mostRegistrationsInFlight()).isEqualTo(1);
     }
 
     @Test

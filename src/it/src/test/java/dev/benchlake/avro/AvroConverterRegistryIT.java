@@ -4,9 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
@@ -143,6 +152,51 @@ class AvroConverterRegistryIT {
                 .hasMessageContaining("subject 'it-preflight-value'")
                 .hasMessageContaining("409")
                 .hasMessageContaining("field 'status' changed type from string (version 1) to int");
+    }
+
+    /**
+     * The registry creates a subject's metadata and its MASTER branch in two steps: two first registrations of a subject
+     * at once can leave it with two branches, after which it answers every request for the subject with HTTP 500 ("Error
+     * in the backend data store"), for good. A worker's tasks register the same subjects at the same moment when they
+     * start; within one JVM the client therefore sends one subject's registrations one at a time.
+     */
+    @Test
+    void tasksRegisteringANewSubjectAtOnceAllGetItsIdAndLeaveItUsable() throws Exception {
+        int tasks = 8;
+        for (int round = 0; round < 5; round++) {
+            String subject = "it-concurrent-" + round + "-value";
+            Schema schema = TestSchemas.benchmarkStepAvro();
+            List<SchemaRegistryClient> clients = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                clients.add(new SchemaRegistryClient(configs()));
+            }
+            CyclicBarrier start = new CyclicBarrier(tasks);
+            ExecutorService pool = Executors.newFixedThreadPool(tasks);
+            try {
+                List<Future<Integer>> ids = new ArrayList<>();
+                for (SchemaRegistryClient client : clients) {
+                    ids.add(pool.submit(() -> {
+                        start.await();
+                        return client.register(subject, schema);
+                    }));
+                }
+                Set<Integer> distinct = new HashSet<>();
+                for (Future<Integer> id : ids) {
+                    distinct.add(id.get(30, TimeUnit.SECONDS));
+                }
+                assertThat(distinct).as("ids given to " + tasks + " registrations of one schema in round " + round).hasSize(1);
+                // the subject still works: its latest version and a second, compatible version
+                SchemaRegistryClient fresh = new SchemaRegistryClient(configs());
+                assertThat(fresh.latest(subject)).hasValueSatisfying(l -> assertThat(l.id()).isEqualTo(distinct.iterator().next()));
+                Schema v2 = avsc("\"fields\": [", "\"fields\": [{\"name\": \"added\", \"type\": [\"null\", \"string\"], \"default\": null},");
+                int v2Id = fresh.register(subject, v2);
+                assertThat(v2Id).isNotIn(distinct);
+                assertThat(fresh.latest(subject)).hasValueSatisfying(l -> assertThat(l.schema()).isEqualTo(v2));
+            } finally {
+                pool.shutdownNow();
+                clients.forEach(SchemaRegistryClient::close);
+            }
+        }
     }
 
     @Test
