@@ -430,7 +430,7 @@ public final class Quickstart {
             }
             String line = "jobs found " + m.jobsKnown() + " | steps emitted " + m.stepRecords() + " | rows landed "
                     + steps + (demo ? "/" + DemoScenario.STEPS : "") + " steps, " + jobs
-                    + (demo ? "/" + DemoScenario.JOBS : "") + " jobs (" + closedJobs + " fully read)";
+                    + (demo ? "/" + DemoScenario.JOBS : "") + " jobs (" + closedJobs + " closed)";
             if (!line.equals(lastLine)) {
                 say(line);
                 lastLine = line;

@@ -74,7 +74,7 @@ class QuickstartIT {
         assertThat(ports.values()).allSatisfy(p -> assertThat(p).isPositive()).doesNotHaveDuplicates();
 
         // progress, then everything landed
-        assertThat(text).contains("jobs found 56 | steps emitted 224 | rows landed 224/224 steps, 56/56 jobs (56 fully read)",
+        assertThat(text).contains("jobs found 56 | steps emitted 224 | rows landed 224/224 steps, 56/56 jobs (56 closed)",
                 "All landed: 224 benchmark steps of 56 jobs");
         assertThat(text).containsPattern("First row landed in PostgreSQL \\d+\\.\\d s after the command started");
 
