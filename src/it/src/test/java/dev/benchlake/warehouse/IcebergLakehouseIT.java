@@ -39,7 +39,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.quickstart.lake.IcebergLakehouse;
 import dev.benchlake.quickstart.stack.Layout;
@@ -47,7 +46,6 @@ import dev.benchlake.quickstart.stack.ShippedConfig;
 import dev.benchlake.warehouse.TrendOracle.Rules;
 import dev.benchlake.warehouse.TrendScenario.Load;
 import dev.benchlake.warehouse.TrendScenario.Run;
-import dev.benchlake.warehouse.TrendScenario.Site;
 
 /**
  * A lakehouse, end to end: {@link TrendScenario}'s three SageMaker sites → three Benchlake source connectors → Avro
@@ -89,15 +87,7 @@ class IcebergLakehouseIT {
         icebergSink = IcebergLakehouse.sinkConfig(stack.registry.confluentUrl(), stack.connect.bootstrapServers(),
                 catalog, 1_000);
         stack.connect.connect().kafka().createTopic(icebergSink.config().get("iceberg.control.topic"), 1);
-        for (Site site : TrendScenario.SITES) {
-            SageMakerEmulator emulator = SageMakerEmulator.start(TrendScenario.scenario(site),
-                    new ManualClock().set(Duration.ofSeconds(TrendScenario.allDoneSeconds())));
-            EMULATORS.add(emulator);
-            Map<String, String> source = stack.sourceConfig(emulator, PREFIX, TrendScenario.jobNames());
-            source.put("aws.region", site.region());
-            source.put("aws.account.id", site.account());
-            stack.connect.startConnector(PREFIX + "-source-" + site.index(), source);
-        }
+        EMULATORS.addAll(stack.startTrendSources(PREFIX));
         stack.connect.startConnector("benchlake-sink-postgres", stack.postgresSinkConfig(DB, PREFIX));
         stack.connect.startConnector(icebergSink.name(), icebergSink.config());
         lake = IcebergLakehouse.open(catalog);

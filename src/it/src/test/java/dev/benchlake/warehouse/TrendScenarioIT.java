@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.benchlake.api.StepObservation;
 import dev.benchlake.avro.AvroConverter;
-import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.record.NanHandling;
 import dev.benchlake.record.RecordContext;
@@ -56,15 +55,7 @@ class TrendScenarioIT {
         stack.createDatabase(DB);
         stack.runSqlFile(DB, "01_landing_tables.sql");
         stack.runSqlFile(DB, "02_models.sql");
-        for (Site site : TrendScenario.SITES) {
-            SageMakerEmulator emulator = SageMakerEmulator.start(TrendScenario.scenario(site),
-                    new ManualClock().set(Duration.ofSeconds(TrendScenario.allDoneSeconds())));
-            EMULATORS.add(emulator);
-            Map<String, String> source = stack.sourceConfig(emulator, PREFIX, TrendScenario.jobNames());
-            source.put("aws.region", site.region());
-            source.put("aws.account.id", site.account());
-            stack.connect.startConnector(PREFIX + "-source-" + site.index(), source);
-        }
+        EMULATORS.addAll(stack.startTrendSources(PREFIX));
         stack.connect.startConnector(PREFIX + "-sink", stack.postgresSinkConfig(DB, PREFIX));
         produceLegacyRows();
 

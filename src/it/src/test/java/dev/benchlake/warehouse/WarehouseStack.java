@@ -7,13 +7,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,9 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.it.ConnectHarness;
 import dev.benchlake.quickstart.stack.Layout;
+import dev.benchlake.quickstart.stack.Rows;
 import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
 
 /**
@@ -121,16 +122,7 @@ final class WarehouseStack implements AutoCloseable {
     /** Rows of a query as ordered maps column -> value (JDBC objects). */
     List<Map<String, Object>> query(String database, String sql) throws SQLException {
         try (Connection c = connection(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
+            return Rows.of(rs);
         }
     }
 
@@ -203,6 +195,25 @@ final class WarehouseStack implements AutoCloseable {
         props.remove("key.converter.schemas.enable");
         props.remove("value.converter.schemas.enable");
         return props;
+    }
+
+    /**
+     * One source connector per {@link TrendScenario} site ({@code <prefix>-source-<site index>}), each reading its own
+     * emulator, whose clock stands after the last run, as that site's account and region. Returns the emulators, for
+     * the caller to close.
+     */
+    List<SageMakerEmulator> startTrendSources(String topicPrefix) {
+        List<SageMakerEmulator> emulators = new ArrayList<>();
+        for (TrendScenario.Site site : TrendScenario.SITES) {
+            SageMakerEmulator emulator = SageMakerEmulator.start(TrendScenario.scenario(site),
+                    new ManualClock().set(Duration.ofSeconds(TrendScenario.allDoneSeconds())));
+            emulators.add(emulator);
+            Map<String, String> source = sourceConfig(emulator, topicPrefix, TrendScenario.jobNames());
+            source.put("aws.region", site.region());
+            source.put("aws.account.id", site.account());
+            connect.startConnector(topicPrefix + "-source-" + site.index(), source);
+        }
+        return emulators;
     }
 
     @Override

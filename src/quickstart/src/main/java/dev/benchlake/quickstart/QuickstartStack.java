@@ -16,13 +16,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +36,7 @@ import dev.benchlake.emulator.ManualClock;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.quickstart.stack.KafkaBroker;
 import dev.benchlake.quickstart.stack.Layout;
+import dev.benchlake.quickstart.stack.Rows;
 import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
 
 /**
@@ -311,16 +310,7 @@ final class QuickstartStack implements AutoCloseable {
 
     List<Map<String, Object>> query(String sql) throws SQLException {
         try (Connection c = connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
+            return Rows.of(rs);
         }
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
 
 import dev.benchlake.quickstart.stack.Layout;
+import dev.benchlake.quickstart.stack.Rows;
 import dev.benchlake.quickstart.stack.ShippedConfig;
 
 /**
@@ -161,16 +161,7 @@ public final class IcebergLakehouse implements AutoCloseable {
             s.execute("CREATE VIEW recommendation_jobs AS SELECT * FROM " + readParquet(jobs));
             s.execute(model);
             try (ResultSet rs = s.executeQuery(sql)) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        row.put(md.getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
-                }
-                return rows;
+                return Rows.of(rs);
             }
         }
     }
