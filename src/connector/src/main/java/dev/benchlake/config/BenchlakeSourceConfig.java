@@ -107,6 +107,13 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
     public static final String API_CALL_TIMEOUT_MS = "aws.api.call.timeout.ms";
     private static final String API_CALL_TIMEOUT_MS_DOC = "Upper bound for one SageMaker API call, the SDK's own retries included.";
 
+    public static final String VALIDATE_ACCESS = "aws.validate.access";
+    private static final String VALIDATE_ACCESS_DOC = "validate() (the REST API's config/validate, and every create or "
+            + "update of the connector) asks AWS: the credentials load, and one call of each operation the tasks make "
+            + "(ListInferenceRecommendationsJobs with discovery, DescribeInferenceRecommendationsJob, "
+            + "ListInferenceRecommendationsJobSteps, MaxResults=1) is allowed in aws.region; a failure names the IAM "
+            + "action, region or credentials to fix. false skips these calls, to validate where AWS cannot be reached.";
+
     public static final String JOB_NAMES = "job.names";
     private static final String JOB_NAMES_DOC = "Inference Recommender jobs to read, comma-separated. "
             + "A job that does not exist yet is logged once and checked again every poll interval.";
@@ -236,7 +243,9 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                 .define(ENDPOINT_ALLOW_INSECURE, Type.BOOLEAN, false, Importance.LOW, ENDPOINT_ALLOW_INSECURE_DOC,
                         GROUP_AWS, ++order, Width.SHORT, "Allow http endpoint")
                 .define(API_CALL_TIMEOUT_MS, Type.LONG, 20_000L, ConfigDef.Range.between(1_000L, 300_000L),
-                        Importance.LOW, API_CALL_TIMEOUT_MS_DOC, GROUP_AWS, ++order, Width.SHORT, "API call timeout");
+                        Importance.LOW, API_CALL_TIMEOUT_MS_DOC, GROUP_AWS, ++order, Width.SHORT, "API call timeout")
+                .define(VALIDATE_ACCESS, Type.BOOLEAN, true, Importance.LOW, VALIDATE_ACCESS_DOC,
+                        GROUP_AWS, ++order, Width.SHORT, "Validate AWS access");
 
         order = 0;
         def.define(JOB_NAMES, Type.LIST, "", Validators.jobNames(), Importance.HIGH,
@@ -382,6 +391,10 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
 
     public Duration apiCallTimeout() {
         return Duration.ofMillis(getLong(API_CALL_TIMEOUT_MS));
+    }
+
+    public boolean validateAccess() {
+        return getBoolean(VALIDATE_ACCESS);
     }
 
     public List<String> jobNames() {

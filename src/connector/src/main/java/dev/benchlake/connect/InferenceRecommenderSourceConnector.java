@@ -21,6 +21,7 @@ import dev.benchlake.config.DeliveryCheck;
 import dev.benchlake.config.Version;
 import dev.benchlake.offset.JobOffset;
 import dev.benchlake.offset.JobPartition;
+import dev.benchlake.sagemaker.AccessCheck;
 import dev.benchlake.sagemaker.SageMakerClientFactory;
 
 /**
@@ -108,6 +109,13 @@ public class InferenceRecommenderSourceConnector extends SourceConnector {
         }
         parsed.endpointProblem().ifPresent(byName.get(BenchlakeSourceConfig.ENDPOINT_OVERRIDE)::addErrorMessage);
         SchemaPreflight.check(connectorConfigs, parsed).forEach(config.configValues()::add);
+        boolean configErrors = config.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty());
+        if (!configErrors && parsed.validateAccess()) {
+            // only a configuration that is otherwise valid is worth the calls; each problem names its remedy
+            for (AccessCheck.Problem problem : AccessCheck.check(parsed)) {
+                byName.get(problem.key()).addErrorMessage(problem.message());
+            }
+        }
         // a warning, not an error: these are the operator's choice, but they should make it knowingly
         DeliveryCheck.warnings(connectorConfigs).forEach(w -> log.warn("connector config: {}", w));
         return config;

@@ -102,8 +102,12 @@ public final class SageMakerClientFactory {
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
+        return create(config, credentials(config, Region.of(config.region())));
+    }
+
+    /** A client with the given credentials (the caller has resolved them already); the caller closes it. */
+    static SageMakerClient create(BenchlakeSourceConfig config, AwsCredentialsProvider credentials) {
         Region region = Region.of(config.region());
-        AwsCredentialsProvider credentials = credentials(config, region);
         SageMakerClientBuilder builder = SageMakerClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)

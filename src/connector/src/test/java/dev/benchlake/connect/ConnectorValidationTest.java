@@ -26,6 +26,8 @@ class ConnectorValidationTest {
         Map<String, String> props = new HashMap<>();
         props.put("aws.region", "us-east-1");
         props.put("job.names", "resnet-nightly-1,bert-nightly-1");
+        // no AWS here: the calls validate() makes are AwsAccessValidationIT's, against the emulator
+        props.put("aws.validate.access", "false");
         return props;
     }
 

@@ -28,6 +28,7 @@ class EndpointSecurityTest {
         props.put("aws.region", "us-east-1");
         props.put("job.names", "resnet-nightly-1");
         props.put(BenchlakeSourceConfig.ENDPOINT_OVERRIDE, endpoint);
+        props.put(BenchlakeSourceConfig.VALIDATE_ACCESS, "false");
         return props;
     }
 

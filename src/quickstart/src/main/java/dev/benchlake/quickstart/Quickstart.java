@@ -361,10 +361,11 @@ public final class Quickstart {
         run.put("job.names", String.join(",", options.jobNames()));
         boolean discovery = options.jobNames().isEmpty() || options.hasDiscoveryFilter();
         run.put("discovery.enabled", Boolean.toString(discovery));
-        putIfSet(run, "discovery.name.contains", options.nameContains());
+        // the shipped file's own filters (nightly jobs since 2025) are production's: the command line's replace them
+        run.put("discovery.name.contains", options.nameContains() == null ? "" : options.nameContains());
         putIfSet(run, "discovery.model.name", options.modelName());
         putIfSet(run, "discovery.status", options.status());
-        putIfSet(run, "discovery.created.after", options.createdAfter());
+        run.put("discovery.created.after", options.createdAfter() == null ? "" : options.createdAfter());
         if (options.builtInEmulator()) {
             run.put("poll.interval.ms", "1000");
             run.put("terminal.grace.period.ms", "200");

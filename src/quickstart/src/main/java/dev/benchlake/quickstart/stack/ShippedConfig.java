@@ -36,6 +36,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *   <tr><td>Kafka cluster size</td><td>{@value #REPLICATION_PLACEHOLDER}</td>
  *       <td>{@code topic.creation.default.replication.factor}, {@code errors.deadletterqueue.topic.replication.factor}</td>
  *       <td>{@link #replicationFactor}</td></tr>
+ *   <tr><td>secrets folder</td><td>{@value #SECRETS_PLACEHOLDER} in {@code ${file:...}} references</td>
+ *       <td>{@code connection.password}, {@code aws.assume.role.external.id}, ...</td><td>{@link #secretsDirectory}</td></tr>
+ *   <tr><td>AWS reachable</td><td>absent ({@code aws.validate.access=true})</td><td>{@code aws.validate.access}</td>
+ *       <td>{@link #withoutAwsAccessCheck}</td></tr>
  *   <tr><td>Iceberg catalog</td><td>the {@code iceberg.catalog.*} settings (a REST catalog on S3)</td>
  *       <td>every {@code iceberg.catalog.*} key</td><td>{@link #icebergCatalog}</td></tr>
  *   <tr><td>Kafka for Iceberg's commit coordination</td><td>absent (the sink reads the worker's file)</td>
@@ -48,6 +52,8 @@ public final class ShippedConfig {
     public static final String REGISTRY_PLACEHOLDER = "http://schema-registry:8081";
     public static final String POSTGRES_PLACEHOLDER = "//postgres:5432/";
     public static final String REPLICATION_PLACEHOLDER = "3";
+    /** The folder the shipped {@code ${file:...}} references read their secrets from (docs/security.md). */
+    public static final String SECRETS_PLACEHOLDER = "/opt/kafka/secrets/";
 
     public static final Set<String> REGISTRY_KEYS = Set.of("key.converter.schema.registry.url",
             "value.converter.schema.registry.url");
@@ -150,6 +156,36 @@ public final class ShippedConfig {
         required("connection.password");
         config.put("connection.username", user);
         config.put("connection.password", password);
+        return this;
+    }
+
+    /**
+     * The folder of the secrets files in place of {@value #SECRETS_PLACEHOLDER} in every {@code ${file:...}}
+     * reference: the references stay references, for the worker's config provider to resolve.
+     */
+    public ShippedConfig secretsDirectory(Path directory) {
+        String from = "${file:" + SECRETS_PLACEHOLDER;
+        String to = "${file:" + directory.toAbsolutePath() + "/";
+        boolean any = false;
+        for (Map.Entry<String, String> e : config.entrySet()) {
+            if (e.getValue().contains(from)) {
+                e.setValue(e.getValue().replace(from, to));
+                any = true;
+            }
+        }
+        if (!any) {
+            throw new IllegalStateException(file + " has no ${file:" + SECRETS_PLACEHOLDER + "...} reference");
+        }
+        return this;
+    }
+
+    /**
+     * {@code aws.validate.access=false}: validate() then makes no AWS call, for validating where the file's AWS (its
+     * credentials provider, its endpoint) cannot be reached.
+     */
+    public ShippedConfig withoutAwsAccessCheck() {
+        required("aws.region");
+        config.put("aws.validate.access", "false");
         return this;
     }
 
