@@ -1,6 +1,6 @@
 #!/bin/sh
 # One-shot registration of the docker-compose.yml connectors (run by the connect-init service; by hand:
-# CONNECT_URL=http://localhost:8083 sh docker/connect/register.sh from the repository's docker/connect folder).
+# CONNECT_URL=http://localhost:8083 sh src/docker/connect/register.sh from the repository root).
 set -eu
 dir=$(dirname "$0")
 url=${CONNECT_URL:-http://localhost:8083}

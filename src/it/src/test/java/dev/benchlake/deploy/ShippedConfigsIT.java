@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -44,11 +45,13 @@ import dev.benchlake.quickstart.stack.ShippedConfig;
 
 /**
  * config/benchlake-source.json and config/benchlake-sink-postgres.json deployed as a user deploys them, with only the
- * placeholders of {@link ShippedConfig} substituted (the registry's, PostgreSQL's and SageMaker's addresses, the
- * credentials): on a Connect worker of a three-broker Kafka cluster (the files ask for replication factor 3), with the
- * Debezium JDBC sink from plugin.path, a real schema registry, PostgreSQL with the landing tables of
- * warehouse/postgres/ owned by the file's user {@code benchlake}, and the emulator serving scenarios/three-jobs.json.
- * The jobs read are the file's own {@code job.names}. Every row that lands is checked against the scenario.
+ * placeholders of {@link ShippedConfig} substituted (the registry's, PostgreSQL's and SageMaker's addresses, the AWS
+ * credentials, the secrets folder): on an exactly-once Connect worker of a three-broker Kafka cluster (the files ask for
+ * replication factor 3) configured with config/connect-worker-secrets.properties, with the Debezium JDBC sink from
+ * plugin.path, a real schema registry, PostgreSQL with the landing tables of warehouse/postgres/ owned by the file's
+ * user {@code benchlake}, whose password only the secrets file holds, and the emulator serving
+ * scenarios/three-jobs.json. The jobs read are those the file's discovery filter finds. Every row that lands is checked
+ * against the scenario. Then every other shipped connector config passes the cluster's validate endpoint.
  */
 class ShippedConfigsIT {
     private static final String SCENARIO = "scenarios/three-jobs.json";
@@ -60,6 +63,7 @@ class ShippedConfigsIT {
     private static SchemaRegistryProcess registry;
     private static ConnectHarness connect;
     private static SageMakerEmulator emulator;
+    private static Path secrets;
 
     @BeforeAll
     static void start() throws Exception {
@@ -76,8 +80,15 @@ class ShippedConfigsIT {
             }
         }
         registry = SchemaRegistryProcess.startNew();
-        connect = ConnectHarness.start("benchlake-shipped-configs-it", 1, 3,
-                Map.of("plugin.path", Layout.pluginPath().toString()));
+        // the secrets files of docs/security.md, in a folder of their own instead of /opt/kafka/secrets
+        secrets = Files.createTempDirectory("benchlake-secrets");
+        Files.writeString(secrets.resolve("benchlake-postgres.properties"), "password=" + DB_PASSWORD + "\n");
+        Files.writeString(secrets.resolve("benchlake.properties"), "external.id=benchlake-it-external-id\n");
+        Map<String, String> worker = new HashMap<>(workerSecretsSnippet(secrets));
+        worker.put("plugin.path", Layout.pluginPath().toString());
+        worker.put("exactly.once.source.support", "enabled");
+        worker.put("consumer.isolation.level", "read_committed");
+        connect = ConnectHarness.start("benchlake-shipped-configs-it", 1, 3, worker);
         // every step of the scenario has reached its last version
         emulator = SageMakerEmulator.start(Scenario.fromResource(SCENARIO), new ManualClock().set(Duration.ofSeconds(2_000)));
     }
@@ -96,6 +107,34 @@ class ShippedConfigsIT {
         if (postgres != null) {
             postgres.close();
         }
+        if (secrets != null) {
+            try (java.util.stream.Stream<Path> files = Files.list(secrets)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(secrets);
+        }
+    }
+
+    /**
+     * config/connect-worker-secrets.properties as shipped, but for its secrets folder: only the allowed paths differ.
+     */
+    private static Map<String, String> workerSecretsSnippet(Path folder) throws IOException {
+        java.util.Properties snippet = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(Layout.file("config/connect-worker-secrets.properties"))) {
+            snippet.load(in);
+        }
+        String shippedFolder = ShippedConfig.SECRETS_PLACEHOLDER.substring(0, ShippedConfig.SECRETS_PLACEHOLDER.length() - 1);
+        Map<String, String> worker = new TreeMap<>();
+        snippet.stringPropertyNames().forEach(k -> worker.put(k, snippet.getProperty(k)
+                .replace(shippedFolder, folder.toAbsolutePath().toString())));
+        assertThat(worker).containsEntry("config.providers.file.class",
+                "org.apache.kafka.common.config.provider.FileConfigProvider");
+        assertThat(worker.entrySet().stream().filter(e -> !e.getValue().equals(snippet.getProperty(e.getKey())))
+                .map(Map.Entry::getKey)).containsExactlyInAnyOrder("config.providers.file.param.allowed.paths",
+                "config.providers.directory.param.allowed.paths");
+        return worker;
     }
 
     private static String jdbcUrl(String database) {
@@ -107,7 +146,7 @@ class ShippedConfigsIT {
     }
 
     @Test
-    void theShippedSourceAndPostgresSinkLandEveryStepOfTheConfiguredJobs() throws Exception {
+    void theShippedSourceAndPostgresSinkLandEveryStepOfTheDiscoveredJobs() throws Exception {
         ShippedConfig source = ShippedConfig.load("benchlake-source.json")
                 .schemaRegistry(registry.confluentUrl())
                 .sagemakerEndpoint(emulator.endpoint())
@@ -115,14 +154,21 @@ class ShippedConfigsIT {
         ShippedConfig sink = ShippedConfig.load("benchlake-sink-postgres.json")
                 .schemaRegistry(registry.confluentUrl())
                 .postgres("127.0.0.1", postgres.getPort(), "benchlake")
-                .postgresCredentials("benchlake", DB_PASSWORD);
+                .secretsDirectory(secrets);
 
-        // only addresses and credentials differ from the files
+        // only addresses, AWS credentials and the secrets folder differ from the files
         assertThat(source.substitutedKeys()).containsExactlyInAnyOrder("key.converter.schema.registry.url",
                 "value.converter.schema.registry.url", "aws.endpoint.override", "aws.credentials.provider",
                 "aws.access.key.id", "aws.secret.access.key");
         assertThat(sink.substitutedKeys()).containsExactlyInAnyOrder("key.converter.schema.registry.url",
                 "value.converter.schema.registry.url", "connection.url", "connection.password");
+        // the password stays a reference: the worker's FileConfigProvider reads it from the secrets file
+        String reference = "${file:" + secrets.toAbsolutePath() + "/benchlake-postgres.properties:password}";
+        assertThat(sink.config()).containsEntry("connection.password", reference)
+                .containsEntry("connection.username", sink.shipped().get("connection.username"));
+        // the file discovers jobs, exactly once, one transaction per job pass, as its documentation says
+        assertThat(source.config()).containsEntry("discovery.enabled", "true").containsEntry("exactly.once.support", "required")
+                .containsEntry("transaction.boundary", "connector").doesNotContainKey("job.names");
         // the premise: the two files agree on what is on the wire
         for (String key : List.of("key.converter", "value.converter", "key.converter.schema.registry.url",
                 "value.converter.schema.registry.url")) {
@@ -132,14 +178,24 @@ class ShippedConfigsIT {
         connect.startConnector(sink.name(), sink.config());
         connect.startConnector(source.name(), source.config());
 
-        List<String> jobNames = List.of(source.config().get("job.names").split(","));
+        // the scenario's jobs whose names hold the file's filter (all were created after the file's date)
+        String contains = source.config().get("discovery.name.contains");
+        assertThat(java.time.Instant.parse(source.config().get("discovery.created.after")))
+                .isBefore(java.time.Instant.parse("2025-12-31T00:00:00Z"));
+        List<String> jobNames = new ArrayList<>();
+        scenario().get("jobs").forEach(j -> {
+            if (j.get("name").asText().contains(contains)) {
+                jobNames.add(j.get("name").asText());
+            }
+        });
         Map<String, ObjectNode> expected = expectedSteps(jobNames);
-        assertThat(expected).as("the file's jobs are the scenario's resnet50 (3 steps) and bert-base (4 steps)").hasSize(7);
+        assertThat(jobNames).as("the nightly jobs of the scenario").containsExactly("resnet50-nightly-001");
+        assertThat(expected).as("resnet50-nightly-001 has 3 steps").hasSize(3);
 
-        Awaitility.await("7 steps and 2 jobs in PostgreSQL").atMost(Duration.ofSeconds(120))
+        Awaitility.await("3 steps and 1 job in PostgreSQL").atMost(Duration.ofSeconds(120))
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-                    assertThat(scalar("SELECT count(*) FROM benchmark_steps")).isEqualTo(7L);
-                    assertThat(scalar("SELECT count(*) FROM recommendation_jobs")).isEqualTo(2L);
+                    assertThat(scalar("SELECT count(*) FROM benchmark_steps")).isEqualTo(3L);
+                    assertThat(scalar("SELECT count(*) FROM recommendation_jobs")).isEqualTo(1L);
                 });
 
         Map<String, Map<String, Object>> rows = new TreeMap<>();
@@ -189,7 +245,7 @@ class ShippedConfigsIT {
                         .get("InstanceType").asText() + "/" + cost);
             }
         }
-        assertThat(cheapest).hasSize(2);
+        assertThat(cheapest).hasSize(1);
         assertThat(query("SELECT model, configuration, hourly_cost FROM cheapest_configuration(50, 20) ORDER BY model"))
                 .extracting(r -> r.get("model") + "/" + r.get("configuration") + "/"
                         + ((java.math.BigDecimal) r.get("hourly_cost")).doubleValue())
@@ -211,46 +267,87 @@ class ShippedConfigsIT {
         assertThat(connect.connect().connectorStatus(sink.name()).tasks()).allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
         assertThat(connect.connect().connectorStatus(source.name()).tasks()).hasSize(2)
                 .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
+        // the REST API shows the reference, never the password
+        HttpResponse<String> shown = HTTP.send(HttpRequest.newBuilder(URI.create(
+                connect.connect().endpointForResource("connectors/" + sink.name() + "/config"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(shown.body()).get("connection.password").asText()).isEqualTo(reference);
+        assertThat(shown.body()).doesNotContain(DB_PASSWORD);
     }
 
     /**
-     * The other shipped source configs (the cross-account assume-role one, the standalone properties, the Strimzi
-     * KafkaConnector's) pass the worker's own validation as shipped, converters included: {@code PUT
-     * /connector-plugins/.../config/validate} runs the connector's validate() and configures the converters.
+     * Every other shipped connector config passes the cluster's own validation ({@code PUT
+     * /connector-plugins/.../config/validate}: the connector's validate(), converters included), with only named
+     * placeholders substituted: the other source configs (the second account and region, the standalone properties,
+     * the Strimzi KafkaConnector's, docker-compose's) and the PostgreSQL sinks (config/ and docker-compose's). Where the
+     * file's AWS can be reached here (the emulator standing for it), validate() asks it; where it cannot (an
+     * assume-role, a profile of the worker, compose's emulator host) the config is validated air-gapped as shipped.
      */
     @Test
-    void theOtherShippedSourceConfigsPassTheWorkersValidationAsShipped() throws Exception {
-        List<ShippedConfig> configs = new ArrayList<>();
-        configs.add(ShippedConfig.load("benchlake-source-assume-role.json"));
+    void everyShippedConfigPassesTheClustersValidation() throws Exception {
+        Map<ShippedConfig, Set<String>> configs = new LinkedHashMap<>();
+        Set<String> aws = Set.of("aws.endpoint.override", "aws.credentials.provider", "aws.access.key.id",
+                "aws.secret.access.key");
+        configs.put(ShippedConfig.load("benchlake-source.json").sagemakerEndpoint(emulator.endpoint())
+                .staticAwsCredentials("AKIDBENCHLAKETEST", "benchlake-test-secret"), aws);
+        configs.put(ShippedConfig.load("benchlake-source-assume-role.json").secretsDirectory(secrets)
+                .withoutAwsAccessCheck(), Set.of("aws.assume.role.external.id", "aws.validate.access"));
         java.util.Properties standalone = new java.util.Properties();
         try (InputStream in = Files.newInputStream(Layout.file("config/benchlake-source.properties"))) {
             standalone.load(in);
         }
         Map<String, String> properties = new LinkedHashMap<>();
         standalone.stringPropertyNames().forEach(k -> properties.put(k, standalone.getProperty(k)));
-        configs.add(ShippedConfig.of("config/benchlake-source.properties", properties.get("name"), properties));
+        configs.put(ShippedConfig.of("config/benchlake-source.properties", properties.get("name"), properties)
+                .withoutAwsAccessCheck(), Set.of("aws.validate.access"));
         JsonNode connector = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                 .readTree(Layout.file("config/strimzi/kafka-connector.yaml").toFile());
         Map<String, String> strimzi = new LinkedHashMap<>();
         connector.get("spec").get("config").properties().forEach(e -> strimzi.put(e.getKey(), e.getValue().asText()));
         strimzi.put("connector.class", connector.get("spec").get("class").asText());
         strimzi.put("tasks.max", connector.get("spec").get("tasksMax").asText());
-        configs.add(ShippedConfig.of("config/strimzi/kafka-connector.yaml", connector.get("metadata").get("name").asText(),
-                strimzi));
+        configs.put(ShippedConfig.of("config/strimzi/kafka-connector.yaml", connector.get("metadata").get("name").asText(),
+                strimzi).sagemakerEndpoint(emulator.endpoint())
+                .staticAwsCredentials("AKIDBENCHLAKETEST", "benchlake-test-secret"), aws);
+        // compose's source as shipped: its http://emulator:9090 is allowed (aws.endpoint.allow.insecure), not reached
+        configs.put(compose("benchlake-source.json").withoutAwsAccessCheck(), Set.of("aws.validate.access"));
+        // and with compose's emulator at the address it has here: its own static keys, asked by validate()
+        configs.put(compose("benchlake-source.json").sagemakerEndpoint(emulator.endpoint()),
+                Set.of("aws.endpoint.override"));
+        configs.put(ShippedConfig.load("benchlake-sink-postgres.json").postgres("127.0.0.1", postgres.getPort(), "benchlake")
+                .secretsDirectory(secrets), Set.of("connection.url", "connection.password"));
+        configs.put(compose("benchlake-sink-postgres.json").postgres("127.0.0.1", postgres.getPort(), "benchlake")
+                .postgresCredentials("benchlake", DB_PASSWORD), Set.of("connection.url", "connection.password"));
 
-        for (ShippedConfig shipped : configs) {
+        for (Map.Entry<ShippedConfig, Set<String>> e : configs.entrySet()) {
+            ShippedConfig shipped = e.getKey();
             // validate() asks the registry whether the topics' subjects take the records' schemas: it must be there
             shipped.schemaRegistry(registry.confluentUrl());
-            assertThat(shipped.substitutedKeys()).as(shipped.toString()).isEqualTo(ShippedConfig.REGISTRY_KEYS);
+            Set<String> expected = new java.util.TreeSet<>(e.getValue());
+            expected.addAll(ShippedConfig.REGISTRY_KEYS);
+            assertThat(shipped.substitutedKeys()).as(shipped.toString()).isEqualTo(expected);
             Map<String, String> config = new HashMap<>(shipped.config());
             config.put("name", shipped.name());
+            long listings = emulator.count("ListInferenceRecommendationsJobs");
             org.apache.kafka.connect.runtime.rest.entities.ConfigInfos result = connect.connect()
                     .validateConnectorConfig(config.get("connector.class"), config);
             List<String> errors = result.configs().stream().filter(v -> !v.configValue().errors().isEmpty())
                     .map(v -> v.configValue().name() + ": " + v.configValue().errors()).toList();
             assertThat(errors).as(shipped.toString()).isEmpty();
             assertThat(result.errorCount()).as(shipped.toString()).isZero();
+            if (config.get("connector.class").startsWith("dev.benchlake") && !config.containsKey("aws.validate.access")) {
+                // every shipped source discovers: validate() listed the jobs once (it asked AWS, here the emulator)
+                assertThat(emulator.count("ListInferenceRecommendationsJobs") - listings).as(shipped.toString()).isEqualTo(1);
+            }
         }
+    }
+
+    /** A connector config of src/docker/connect/ (the Connect REST API's PUT form: the config object alone). */
+    private static ShippedConfig compose(String file) throws IOException {
+        JsonNode root = JSON.readTree(Layout.file("src/docker/connect/" + file).toFile());
+        Map<String, String> config = new LinkedHashMap<>();
+        root.properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
+        return ShippedConfig.of("src/docker/connect/" + file, file.replace(".json", ""), config);
     }
 
     /**
