@@ -67,6 +67,7 @@ class AwsAccessValidationIT {
     private static Map<String, String> config() {
         Map<String, String> config = new HashMap<>(ConnectHarness.connectorConfig(emulator, "validate"));
         config.remove("job.names");
+        config.remove("aws.validate.access"); // the default: on
         config.put("discovery.enabled", "true");
         config.put("aws.access.key.id", KEY_ID);
         config.put("aws.secret.access.key", SECRET);
