@@ -81,8 +81,9 @@ class AdaptiveRateSimulationTest {
     }
 
     /**
-     * The same, beside another caller of the same quota that sends {@code neighbourPerSecond} calls a second, evenly,
-     * whatever it is answered (a job scheduler, a dashboard, another team's script).
+     * The same, beside another caller of the same quota that sends {@code neighbourPerSecond} calls a second at random
+     * moments and retries a throttled call at once until it passes (a job scheduler, a dashboard, another team's
+     * script), as the emulator's neighbour knob does.
      */
     private static Outcome run(double limit, double burst, double ceiling, int tasks, int latencyMs, double randomThrottles,
             boolean shared, double neighbourPerSecond) {
@@ -125,6 +126,9 @@ class AdaptiveRateSimulationTest {
                 if (a.task() >= 0) {
                     ok &= randomThrottles == 0 || faults.nextDouble() >= randomThrottles;
                     answers.add(new Call(a.task(), a.grantedAtMs(), a.arrivesAtMs() + latencyMs / 2, !ok));
+                } else if (!ok) {
+                    // the neighbour retries at once, ahead of anyone arriving in the same millisecond
+                    arrivals.add(new Arrival(-1, a.grantedAtMs(), a.arrivesAtMs() + 1, Long.MIN_VALUE));
                 }
             }
             while (!answers.isEmpty() && answers.peek().answeredAtMs() <= now) {
@@ -225,9 +229,10 @@ class AdaptiveRateSimulationTest {
 
     @ParameterizedTest(name = "limit {0}/s, {1}/s taken by a neighbour that never backs off; ceiling {2}/s: at least {3} of "
             + "what it leaves")
-    // the neighbour's calls come at random moments: with a burst as small as one second's worth they drain the bucket
-    // now and then below the share left, which costs a few percent more; the scenario is a 5/s quota
-    @CsvSource({"5, 1.25, 5, 0.95", "5, 1.25, 12.5, 0.95", "10, 2.5, 50, 0.95", "5, 2.5, 10, 0.9"})
+    // the neighbour's calls come at random moments and take the tokens first: their bursts empty the bucket now and
+    // then while this task is under the share left, and those throttles look like the task's own. A quarter of the
+    // quota costs under 10 % of the share left (0.93 measured); half of it, a third (0.67 measured), the known limit
+    @CsvSource({"5, 1.25, 5, 0.9", "5, 1.25, 12.5, 0.9", "10, 2.5, 50, 0.9", "5, 2.5, 10, 0.6"})
     void besideANeighbourTheRateConvergesToTheShareItLeaves(double limit, double neighbour, double ceiling,
             double leastShare) {
         Outcome o = run(limit, limit, ceiling, 1, 25, 0, false, neighbour);
