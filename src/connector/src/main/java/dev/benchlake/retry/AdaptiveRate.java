@@ -3,38 +3,40 @@ package dev.benchlake.retry;
 /**
  * The rate of one API operation that one task may use, adapted to a limit it does not know: SageMaker throttles each
  * operation with a token bucket per account and region whose rate is not published and is shared with everyone else
- * who calls it. Additive increase, multiplicative decrease on a smoothed throttle signal:
+ * who calls it. Additive increase, multiplicative decrease, where a decrease takes off what the throttles say the
+ * service did not let through, and no more:
  * <ul>
- *   <li><b>Decrease by the throttled share.</b> A token bucket lets through exactly its rate L: a client sending at
+ *   <li><b>Decrease to what got through.</b> A token bucket lets through exactly its rate L: a client sending at
  *   R &gt; L sees a share 1 − L/R of its calls throttled, so R × (1 − share) is L. On a throttle the rate is cut by the
- *   smoothed share of throttled answers (an average over about the last {@value #SMOOTHING_ANSWERS} answers), at least
- *   {@value #MIN_CUT} and at most {@value #MAX_CUT}: far above the limit it lands near it in a few steps, just above
- *   it a small cut is enough.</li>
+ *   share of throttled answers averaged over about the last {@value #SMOOTHING_ANSWERS} answers (at least
+ *   {@value #MIN_CUT}, at most {@value #MAX_CUT}): far above the limit the share is large and the rate lands near L in
+ *   a few steps; just above it, the share and the cut are small.</li>
+ *   <li><b>Throttles the rate did not cause cost about the call they lost.</b> Service load or a burst elsewhere in
+ *   the account throttles a share p of calls whatever the rate: the average share is then about p, so each such
+ *   throttle cuts about p (2 % for 2 % of calls), won back within a dozen answers, where a short average would take a
+ *   lone throttle for an eighth of all answers.</li>
+ *   <li><b>Beside a caller that never backs off</b>, spending N of the quota, the service passes a share L/(R + N) of
+ *   this task's calls; cutting to what got through converges on R = L − N, the share that caller leaves, rather than
+ *   crowding it out.</li>
  *   <li><b>One decrease per overload.</b> Calls are granted before they are answered, several at once when calls are
  *   made ahead: the throttles of calls granted before the last decrease were sent at the old rate and say nothing
  *   about the new one, so they count in the share but cut nothing again.</li>
  *   <li><b>Additive increase, small.</b> Each answered call adds {@value #INCREASE} of the rate the last decrease
- *   settled on, never above the ceiling: a few hundred calls to climb back, then, above the limit, the service's burst
- *   drains slowly before the next throttle. So each overload costs about one throttle per few hundred calls (under 1
- *   %, in whatever time that is at the operation's rate), and the rate stays within a few percent of the limit.</li>
- *   <li><b>But not only per call.</b> A task left with a small share (several tasks on one quota, throttles caused by
- *   someone else) makes few calls, and would climb back in hours: the increase is at least {@value #INCREASE_PER_SECOND}
+ *   settled on, never above the ceiling; a task left with a small share climbs at least {@value #INCREASE_PER_SECOND}
  *   of the settled rate per second since the previous answer (up to {@value #MAX_ANSWER_GAP_MS} ms of it).</li>
  * </ul>
- * A throttle is always taken as this quota's signal, as TCP takes a lost packet for congestion: throttles that no rate
- * avoids (a fault, a quota that others keep overdrawn) bring the rate down to its floor and keep it there, the right
- * thing for a shared quota and the reason the floor is a share of the ceiling (see {@code ApiBudgets#FLOOR_SHARE}).
- * Without throttles the rate stays at the ceiling, so an operator who knows the quota and sets it there sees none.
- * Not thread-safe: one task's poll thread owns it.
+ * Time is read from a monotonic clock by the caller; an answer stamped earlier than the previous one (a clock that
+ * stepped back) counts as no time passed. Without throttles the rate stays at the ceiling, so an operator who knows
+ * the quota and sets it there sees none. Not thread-safe: its {@link ApiBudgets} serialises it.
  */
 public final class AdaptiveRate {
 
-    /** About how many answers the smoothed throttle share averages over. */
-    static final int SMOOTHING_ANSWERS = 8;
-    static final double MIN_CUT = 0.05;
+    /** About how many answers the throttled share averages over. */
+    static final int SMOOTHING_ANSWERS = 50;
+    static final double MIN_CUT = 0.01;
     static final double MAX_CUT = 0.5;
     /** Share of the settled rate each answered call adds. */
-    static final double INCREASE = 0.002;
+    static final double INCREASE = 0.004;
     /** Share of the settled rate the increase is at least, per second between answers. */
     static final double INCREASE_PER_SECOND = 0.002;
     /** The longest gap between answers that counts for the increase: idle time says nothing about the limit. */
@@ -67,6 +69,7 @@ public final class AdaptiveRate {
      * Takes in one answer.
      *
      * @param grantedAtMs when the call was granted its token
+     * @param nowMs now, on the same monotonic clock
      * @return whether the rate was cut
      */
     public boolean answered(boolean throttled, long grantedAtMs, long nowMs) {

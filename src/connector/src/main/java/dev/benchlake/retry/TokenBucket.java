@@ -3,7 +3,8 @@ package dev.benchlake.retry;
 /**
  * Calls allowed per second, as tokens refilled continuously at a rate that may change, holding at most a fifth of a
  * second's worth (and at least one): calls go out evenly spaced rather than in bursts, which is what a service's own
- * token bucket lets through with the fewest throttles. Not thread-safe.
+ * token bucket lets through with the fewest throttles. Times come from a monotonic clock; a reading earlier than the
+ * last one (a wall clock stepped back) counts as no time passed. Not thread-safe.
  */
 final class TokenBucket {
 
@@ -58,7 +59,9 @@ final class TokenBucket {
         long elapsed = nowMs - lastRefillMs;
         if (elapsed > 0) {
             tokens = Math.min(burst(), tokens + elapsed * rate / 1000.0);
-            lastRefillMs = nowMs;
         }
+        // a clock that stepped back counts as no time passed, and refilling goes on from the new reading: the budget
+        // must not freeze until the clock has caught up again
+        lastRefillMs = nowMs;
     }
 }

@@ -76,8 +76,9 @@ class ApiBudgetsTest {
 
         budgets.answered(STEPS, true, 1_000, 1_000);
 
-        // a lone throttle among successes: the smoothed share is one answer in eight
+        // a lone throttle among successes costs about the call it lost: the share is one answer in fifty
         double cut = 1.0 / AdaptiveRate.SMOOTHING_ANSWERS;
+        assertThat(cut).isEqualTo(0.02);
         assertThat(budgets.rate(STEPS)).isCloseTo(10.0 * (1 - cut), org.assertj.core.data.Offset.offset(1e-9));
         assertThat(budgets.tryAcquire(STEPS, 1_000)).as("the service's bucket is empty: no burst now").isPositive();
     }
@@ -110,6 +111,18 @@ class ApiBudgetsTest {
             previous = budgets.rate(STEPS);
             previousCut = cut;
         }
+    }
+
+    @Test
+    void aClockSteppedBackFreezesNoBudget() {
+        ApiBudgets budgets = new ApiBudgets(Map.of(STEPS, 10.0), 100, 1_000_000);
+        while (budgets.tryAcquire(STEPS, 1_000_000) == 0) {
+            // spend the burst
+        }
+        // the clock steps back an hour; 100 ms later (on the new reading) the next call may go, as at 10 calls/s
+        long back = 1_000_000 - 3_600_000;
+        budgets.tryAcquire(STEPS, back);
+        assertThat(budgets.tryAcquire(STEPS, back + 100)).isZero();
     }
 
     @Test

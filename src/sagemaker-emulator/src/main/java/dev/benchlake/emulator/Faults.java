@@ -50,6 +50,7 @@ public final class Faults {
     private final Map<String, Long> latencyByOperation = new ConcurrentHashMap<>();
     private final Map<String, TokenBucket> quotas = new ConcurrentHashMap<>();
     private volatile LongSupplier quotaClock = System::nanoTime;
+    private volatile double neighbourCallsPerSecond;
     private final List<TimeWindow> credentialsUnavailable = new CopyOnWriteArrayList<>();
     private volatile long credentialsTtlSeconds = DEFAULT_CREDENTIALS_TTL_SECONDS;
 
@@ -93,6 +94,7 @@ public final class Faults {
             }
             f.quota(e.getKey(), e.getValue().get("ratePerSecond").asDouble(), e.getValue().path("burst").asInt(1));
         });
+        if (node.hasNonNull("neighbourCallsPerSecond")) f.neighbour(node.get("neighbourCallsPerSecond").asDouble());
         TimeWindow.listFromJson(node.get("credentialsUnavailable"), "faults credentialsUnavailable").forEach(f::credentialsUnavailable);
         if (node.hasNonNull("credentialsTtlSeconds")) f.credentialsTtlSeconds(node.get("credentialsTtlSeconds").asLong());
         return f;
@@ -174,8 +176,42 @@ public final class Faults {
      */
     public Faults quota(String operation, double ratePerSecond, int burst) {
         checkOperation(operation);
-        quotas.put(operation, new TokenBucket(ratePerSecond, burst));
+        TokenBucket bucket = new TokenBucket(ratePerSecond, burst);
+        if (neighbourCallsPerSecond > 0) {
+            bucket.neighbour(neighbourCallsPerSecond, neighbourSeed(operation), quotaClock.getAsLong());
+        }
+        quotas.put(operation, bucket);
         return this;
+    }
+
+    /**
+     * Another caller in the account, spending {@code callsPerSecond} of every operation's {@linkplain #quota quota}
+     * (of those set now and later) at random moments and never backing off when throttled, as a job scheduler or
+     * another team's script does: the connector must settle on the share it leaves. 0 (the default) for none.
+     */
+    public Faults neighbour(double callsPerSecond) {
+        if (!(callsPerSecond >= 0) || Double.isInfinite(callsPerSecond)) {
+            throw new IllegalArgumentException("neighbourCallsPerSecond must be >= 0, was " + callsPerSecond);
+        }
+        this.neighbourCallsPerSecond = callsPerSecond;
+        long now = quotaClock.getAsLong();
+        quotas.forEach((op, bucket) -> bucket.neighbour(callsPerSecond, neighbourSeed(op), now));
+        return this;
+    }
+
+    public double neighbour() {
+        return neighbourCallsPerSecond;
+    }
+
+    /** The neighbour's calls per operation with a quota: {@code [answered, throttled]}. */
+    public Map<String, long[]> neighbourCalls() {
+        Map<String, long[]> out = new TreeMap<>();
+        quotas.forEach((op, b) -> out.put(op, new long[] {b.neighbourAnswered(), b.neighbourThrottled()}));
+        return out;
+    }
+
+    private long neighbourSeed(String operation) {
+        return seed() * 31 + 4 + operation.hashCode();
     }
 
     public Faults removeQuota(String operation) {
@@ -340,6 +376,7 @@ public final class Faults {
         scripted.clear();
         latencyByOperation.clear();
         quotas.clear();
+        neighbourCallsPerSecond = 0;
         credentialsUnavailable.clear();
         return this;
     }
@@ -445,6 +482,7 @@ public final class Faults {
                 + ", tokenMaxUses=" + tokenMaxUses + ", emptyPageRate=" + emptyPageRate
                 + ", tokenRepeatRate=" + tokenRepeatRate + ", shuffleSteps=" + shuffleSteps
                 + ", deniedOperations=" + List.copyOf(deniedOperations) + ", latencyByOperation=" + latencyByOperation
-                + ", quotas=" + quotas() + ", credentialsUnavailable=" + credentialsUnavailable + "]";
+                + ", quotas=" + quotas() + ", neighbourCallsPerSecond=" + neighbourCallsPerSecond
+                + ", credentialsUnavailable=" + credentialsUnavailable + "]";
     }
 }

@@ -152,4 +152,42 @@ class QuotaTest {
             assertThat(e.counters().quotaThrottled(STEPS)).isEqualTo(3);
         }
     }
+
+    @Test
+    void aNeighbourSpendsItsShareOfTheQuotaAndNeverBacksOff() {
+        // a quota of 5/s with a burst of 5; another caller spends 1.25/s of it at random moments
+        emulator.faults().quota(STEPS, 5.0, 5).neighbour(1.25);
+        int seconds = 200;
+        long ours = 0;
+        long throttled = 0;
+        // we call 5 times a second, evenly: together with the neighbour, more than the quota passes
+        for (int i = 0; i < seconds * 5; i++) {
+            nanos.addAndGet(200 * MS);
+            if (calls(1).get(0)) {
+                ours++;
+            } else {
+                throttled++;
+            }
+        }
+        long[] neighbour = emulator.faults().neighbourCalls().get(STEPS);
+        // its calls got through, all but the few still being retried: a Poisson count of mean 250 (deviation under 16)
+        assertThat(neighbour[0]).isBetween(250L - 64, 250L + 64);
+        assertThat(neighbour[1]).as("its calls that were throttled at first").isPositive();
+        // the bucket passes its rate and its burst, to both callers together, and no more: we get what it leaves
+        assertThat(ours + neighbour[0]).isLessThanOrEqualTo(5L * seconds + 5).isGreaterThan(5L * seconds - 10);
+        assertThat(ours + throttled).isEqualTo(5L * seconds);
+        assertThat(throttled).as("our calls whose tokens the neighbour took").isGreaterThanOrEqualTo(neighbour[0] - 10);
+        assertThat(emulator.faults().neighbour()).isEqualTo(1.25);
+    }
+
+    @Test
+    void theNeighbourKnobReadsFromAScenarioFile() {
+        Scenario scenario = Scenario.fromJsonString("""
+                {"faults": {"neighbourCallsPerSecond": 2.5,
+                 "quotas": {"ListInferenceRecommendationsJobSteps": {"ratePerSecond": 5.0, "burst": 5}}}}""");
+        assertThat(scenario.faults().neighbour()).isEqualTo(2.5);
+        assertThat(scenario.faults().neighbourCalls()).containsOnlyKeys(STEPS);
+        assertThatThrownBy(() -> scenario.faults().neighbour(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("neighbourCallsPerSecond");
+    }
 }
