@@ -30,6 +30,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.benchlake.emulator.DemoScenario;
 import dev.benchlake.emulator.ManualClock;
@@ -48,6 +50,8 @@ import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
  * neither is on this JVM's classpath.
  */
 final class QuickstartStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QuickstartStack.class);
     static final String DATABASE = "benchlake";
     static final String DB_USER = "postgres";
     static final String SOURCE = "benchlake-source";
@@ -222,6 +226,7 @@ final class QuickstartStack implements AutoCloseable {
         });
         try {
             Connect<?> c = new ConnectDistributed().startConnect(worker);
+            withoutOwnShutdownHook(c);
             synchronized (this) {
                 connect = c;
                 connectUrl = URI.create("http://127.0.0.1:" + restPort);
@@ -229,6 +234,21 @@ final class QuickstartStack implements AutoCloseable {
             }
         } finally {
             Exit.resetExitProcedure();
+        }
+    }
+
+    /**
+     * Connect.start() adds a JVM shutdown hook that stops the worker; the quickstart's own hook stops it too (through
+     * {@link #close()}, before Kafka). Two stops at once could hang for good in RestServer.stop (Jetty's Server.join),
+     * so the quickstart is the worker's one owner: Connect's hook goes. Kafka keeps it in a private field.
+     */
+    static void withoutOwnShutdownHook(Connect<?> connect) {
+        try {
+            java.lang.reflect.Field f = Connect.class.getDeclaredField("shutdownHook");
+            f.setAccessible(true);
+            Runtime.getRuntime().removeShutdownHook((Thread) f.get(connect));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("Connect's own shutdown hook stays (Ctrl-C then stops the worker twice): {}", e.toString());
         }
     }
 
