@@ -307,7 +307,7 @@ class MonitoringIT {
     }
 
     @Test
-    void theMetricsLogLineForCloudWatchCarriesTheValuesOfTheScrape() {
+    void theMetricsLogLineForCloudWatchCarriesTheValuesOfTheScrape() throws IOException {
         // the line of a second after the last change: the counters stand still, so it matches the scrape
         Awaitility.await("a BENCHLAKE_METRICS line with every job closed").atMost(ConnectHarness.TIMEOUT)
                 .pollInterval(Duration.ofMillis(500)).until(() -> lastMetricsLine() != null
