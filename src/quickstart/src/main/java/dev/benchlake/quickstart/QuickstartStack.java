@@ -224,9 +224,12 @@ final class QuickstartStack implements AutoCloseable {
             throw new QuickstartException(QuickstartException.FAILED, "The Kafka Connect worker could not start"
                     + (message != null ? ": " + message : "") + " (see target/quickstart/quickstart.log).");
         });
+        // Connect.start() adds a JVM shutdown hook that stops the worker (through Exit.addShutdownHook); the quickstart's
+        // own hook stops it too, in order, through close(). Two stops at once could hang for good in RestServer.stop
+        // (Jetty's Server.join) after "Stopped", so the quickstart is the worker's one owner: Connect's hook is not added.
+        Exit.setShutdownHookAdder((name, hook) -> log.debug("not adding {}: the quickstart stops the worker", name));
         try {
             Connect<?> c = new ConnectDistributed().startConnect(worker);
-            withoutOwnShutdownHook(c);
             synchronized (this) {
                 connect = c;
                 connectUrl = URI.create("http://127.0.0.1:" + restPort);
@@ -234,21 +237,7 @@ final class QuickstartStack implements AutoCloseable {
             }
         } finally {
             Exit.resetExitProcedure();
-        }
-    }
-
-    /**
-     * Connect.start() adds a JVM shutdown hook that stops the worker; the quickstart's own hook stops it too (through
-     * {@link #close()}, before Kafka). Two stops at once could hang for good in RestServer.stop (Jetty's Server.join),
-     * so the quickstart is the worker's one owner: Connect's hook goes. Kafka keeps it in a private field.
-     */
-    static void withoutOwnShutdownHook(Connect<?> connect) {
-        try {
-            java.lang.reflect.Field f = Connect.class.getDeclaredField("shutdownHook");
-            f.setAccessible(true);
-            Runtime.getRuntime().removeShutdownHook((Thread) f.get(connect));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("Connect's own shutdown hook stays (Ctrl-C then stops the worker twice): {}", e.toString());
+            Exit.resetShutdownHookAdder();
         }
     }
 

@@ -41,6 +41,8 @@ class QuickstartSignalIT {
     @TempDir
     Path work;
     private Process process;
+    private Thread output;
+    private BlockingQueue<String> lines;
 
     @AfterEach
     void noLeftovers() {
@@ -84,9 +86,9 @@ class QuickstartSignalIT {
                 "--report", work.resolve("report.html").toString()));
         Collections.addAll(command, options);
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        lines = new LinkedBlockingQueue<>();
         Path log = work.resolve("quickstart-output.txt");
-        Thread reader = new Thread(() -> {
+        output = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     lines.add(line);
@@ -97,8 +99,8 @@ class QuickstartSignalIT {
                 // the process ended
             }
         }, "quickstart-output");
-        reader.setDaemon(true);
-        reader.start();
+        output.setDaemon(true);
+        output.start();
         return lines;
     }
 
@@ -128,6 +130,12 @@ class QuickstartSignalIT {
         Duration took = Duration.ofNanos(System.nanoTime() - signalledNanos);
         System.out.println("quickstart ended " + took.toMillis() + " ms after the signal, exit " + process.exitValue());
         assertThat(process.exitValue()).isEqualTo(exitCode);
+        // each component stopped once, by the quickstart, in time: not the deadline's forced end
+        output.join(5_000);
+        List<String> after = new ArrayList<>(lines);
+        assertThat(after).anyMatch(l -> l.contains("Stopped: Kafka Connect, Kafka, schema registry, PostgreSQL"))
+                .noneMatch(l -> l.contains("Not every component stopped"));
+        assertThat(took).isLessThan(Quickstart.STOP_DEADLINE);
         for (ProcessHandle child : children) {
             long left = ENDS_WITHIN.toNanos() - (System.nanoTime() - signalledNanos);
             child.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
