@@ -10,7 +10,8 @@
 # Debezium's JDBC sink into src/runtimes/connect-plugins/target/plugins, the schema registry's jars, the quickstart's
 # jar and its libraries), then runs the built quickstart in this shell's JVM, so Ctrl-C reaches it and stops every
 # component. The Connect worker loads Benchlake from plugin.path, as users install it.
-# --no-build skips the Maven step when everything is already built. Details: docs/quickstart.md.
+# --no-build skips the Maven step when everything is already built; --help prints the options without building.
+# Details: docs/quickstart.md.
 set -euo pipefail
 
 export BENCHLAKE_QUICKSTART_T0="${BENCHLAKE_QUICKSTART_T0:-$(date +%s%3N)}"
@@ -20,6 +21,7 @@ build=1
 args=()
 for a in "$@"; do
   case "$a" in
+    --help|-h) cat src/quickstart/src/main/resources/dev/benchlake/quickstart/usage.txt; exit 0 ;;
     --no-build) build=0 ;;
     *) args+=("$a") ;;
   esac

@@ -54,6 +54,11 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
     private static final String TOKEN_MAX_FAILURES_DOC = "A NextToken whose page fails this many times in a row (other "
             + "than throttling) restarts the pass at page 1; emitted steps are not emitted twice.";
 
+    public static final String METRICS_LOG_INTERVAL_MS = "metrics.log.interval.ms";
+    private static final String METRICS_LOG_INTERVAL_MS_DOC = "How often each task logs its metrics as one INFO line "
+            + "starting with BENCHLAKE_METRICS (space-separated values, for a CloudWatch Logs metric filter on MSK "
+            + "Connect, where JMX is out of reach; docs/monitoring.md). 0 logs none.";
+
     public static final String OFFSET_MAX_BYTES = "offset.max.bytes";
     private static final String OFFSET_MAX_BYTES_DOC = "The largest offset one job may have (the hashes of its emitted "
             + "steps, 12 bytes each, and its NextToken). A job whose offset would grow past it stops with an error "
@@ -307,7 +312,9 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
                         ConfigDef.CaseInsensitiveValidString.in(NanHandling.configValues()), Importance.LOW,
                         NAN_HANDLING_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "NaN handling")
                 .define(OFFSET_MAX_BYTES, Type.INT, 900_000, ConfigDef.Range.between(10_000, 100_000_000), Importance.LOW,
-                        OFFSET_MAX_BYTES_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "Offset max bytes");
+                        OFFSET_MAX_BYTES_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "Offset max bytes")
+                .define(METRICS_LOG_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.between(0L, 86_400_000L),
+                        Importance.LOW, METRICS_LOG_INTERVAL_MS_DOC, GROUP_OUTPUT, ++order, Width.SHORT, "Metrics log interval");
 
         order = 0;
         def.define(ACCESS_DENIED_RETRY_MS, Type.LONG, 3_600_000L, ConfigDef.Range.between(1_000L, 604_800_000L),
@@ -482,6 +489,11 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
         return getInt(TOKEN_MAX_FAILURES);
     }
 
+    /** How often the task logs its metrics line; zero: never. */
+    public Duration metricsLogInterval() {
+        return Duration.ofMillis(getLong(METRICS_LOG_INTERVAL_MS));
+    }
+
     public int offsetMaxBytes() {
         return getInt(OFFSET_MAX_BYTES);
     }
@@ -511,7 +523,7 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
         return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
     }
 
-    /** Prints the configuration reference as a Markdown table; the README's table is this output. */
+    /** Prints the configuration reference as a Markdown table; docs/configuration.md's table is this output. */
     public static void main(String[] args) {
         System.out.print(ConfigDocs.markdownTable(CONFIG_DEF));
     }

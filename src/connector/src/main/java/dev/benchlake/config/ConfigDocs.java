@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.apache.kafka.common.config.ConfigDef;
 
-/** Renders a {@link ConfigDef} as the Markdown reference table the README carries. */
+/** Renders a {@link ConfigDef} as the Markdown reference tables of docs/configuration.md. */
 public final class ConfigDocs {
 
     private ConfigDocs() {
@@ -44,6 +44,7 @@ public final class ConfigDocs {
     }
 
     private static String cell(String s) {
-        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
+        // "](" would make Markdown render a pattern such as [a-z](-*[a-z]) as a link
+        return s == null ? "" : s.replace("|", "\\|").replace("\n", " ").replace("](", "]\\(");
     }
 }

@@ -27,6 +27,8 @@ public class InferenceRecommenderSourceTask extends SourceTask {
     private final TaskStats stats = new TaskStats();
     private SourceEngine engine;
     private TaskMetrics metrics;
+    private PluginMetricsBridge pluginMetrics;
+    private MetricsLog metricsLog;
 
     @Override
     public String version() {
@@ -58,7 +60,11 @@ public class InferenceRecommenderSourceTask extends SourceTask {
             }
             throw e;
         }
-        metrics = TaskMetrics.register(props.getOrDefault("name", "benchlake"), index, stats, engine);
+        String name = props.getOrDefault("name", "benchlake");
+        metrics = TaskMetrics.register(name, index, stats, engine);
+        pluginMetrics = PluginMetricsBridge.register(context, metrics.attributes());
+        metricsLog = new MetricsLog(name, index, metrics.attributes(), config.metricsLogInterval().toMillis(),
+                System.currentTimeMillis());
         log.info("task {}/{} reading {} jobs", index + 1, count, mine.size());
     }
 
@@ -69,6 +75,7 @@ public class InferenceRecommenderSourceTask extends SourceTask {
             return engine.poll();
         } finally {
             stats.pollReturned((System.nanoTime() - started) / 1_000_000);
+            metricsLog.maybeLog(System.currentTimeMillis());
         }
     }
 
@@ -76,6 +83,9 @@ public class InferenceRecommenderSourceTask extends SourceTask {
     public void stop() {
         if (engine != null) {
             engine.stop();
+        }
+        if (pluginMetrics != null) {
+            pluginMetrics.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -1,6 +1,9 @@
 package dev.benchlake.connect;
 
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -43,6 +46,42 @@ final class TaskMetrics implements TaskMetricsMBean, AutoCloseable {
             log.warn("task metrics are not available over JMX: {}", e.toString());
         }
         return metrics;
+    }
+
+    /**
+     * Every attribute of the MBean, by name, in the order of the metrics log line (MetricsLog) and the plugin metrics
+     * (PluginMetricsBridge): the same values, three ways.
+     */
+    Map<String, LongSupplier> attributes() {
+        Map<String, LongSupplier> values = new LinkedHashMap<>();
+        values.put("StepRecords", this::getStepRecords);
+        values.put("JobRecords", this::getJobRecords);
+        values.put("ApiCalls", this::getApiCalls);
+        values.put("DescribeCalls", this::getDescribeCalls);
+        values.put("ListStepsCalls", this::getListStepsCalls);
+        values.put("ListJobsCalls", this::getListJobsCalls);
+        values.put("Throttled", this::getThrottled);
+        values.put("TransientErrors", this::getTransientErrors);
+        values.put("JobErrors", this::getJobErrors);
+        values.put("TokenRestarts", this::getTokenRestarts);
+        values.put("CallsDiscarded", this::getCallsDiscarded);
+        values.put("StepPages", this::getStepPages);
+        values.put("DiscoveryPages", this::getDiscoveryPages);
+        values.put("UnidentifiedSteps", this::getUnidentifiedSteps);
+        values.put("JobsActive", this::getJobsActive);
+        values.put("JobsKnown", this::getJobsKnown);
+        values.put("JobsClosed", this::getJobsClosed);
+        values.put("JobsNotFound", this::getJobsNotFound);
+        values.put("JobsDenied", this::getJobsDenied);
+        values.put("OldestDueJobLagMs", this::getOldestDueJobLagMs);
+        values.put("Polls", this::getPolls);
+        values.put("LongestPollMs", this::getLongestPollMs);
+        return values;
+    }
+
+    /** The names of {@link #attributes()}, in order. */
+    static java.util.List<String> attributeNames() {
+        return java.util.List.copyOf(new TaskMetrics(null, null).attributes().keySet());
     }
 
     static ObjectName objectName(String connector, int task) throws JMException {

@@ -14,12 +14,12 @@ class ConfigReferenceTest {
     private static final String END = "<!-- config-reference:end -->";
 
     @Test
-    void readmeTableIsTheOneGeneratedFromTheConfigDef() throws IOException {
-        String readme = Files.readString(Path.of(System.getProperty("benchlake.root", "."), "README.md"));
-        int from = readme.indexOf(START);
-        int to = readme.indexOf(END);
-        assertThat(from).as("README has the config reference markers").isNotNegative();
-        String table = readme.substring(from + START.length(), to);
+    void referenceTableIsTheOneGeneratedFromTheConfigDef() throws IOException {
+        String doc = Files.readString(Path.of(System.getProperty("benchlake.root", "."), "docs", "configuration.md"));
+        int from = doc.indexOf(START);
+        int to = doc.indexOf(END);
+        assertThat(from).as("docs/configuration.md has the config reference markers").isNotNegative();
+        String table = doc.substring(from + START.length(), to);
         assertThat(table).as("regenerate with: java -cp ... dev.benchlake.config.BenchlakeSourceConfig")
                 .isEqualTo(ConfigDocs.markdownTable(BenchlakeSourceConfig.CONFIG_DEF));
         for (String key : BenchlakeSourceConfig.CONFIG_DEF.names()) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.benchlake.avro.AvroConverterConfig;
 
-/** README's table of the Avro converter's settings is the one generated from the converter's ConfigDef. */
+/** docs/configuration.md's table of the Avro converter's settings is the one generated from the converter's ConfigDef. */
 class ConverterConfigReferenceTest {
 
     static final String START = "<!-- converter-config-reference:start -->\n";
@@ -22,12 +22,12 @@ class ConverterConfigReferenceTest {
     }
 
     @Test
-    void readmeTableIsTheOneGeneratedFromTheConverterConfigDef() throws IOException {
-        String readme = Files.readString(Path.of(System.getProperty("benchlake.root", "."), "README.md"));
-        int from = readme.indexOf(START);
-        int to = readme.indexOf(END);
-        assertThat(from).as("README has the converter config reference markers").isNotNegative();
-        String table = readme.substring(from + START.length(), to);
+    void referenceTableIsTheOneGeneratedFromTheConverterConfigDef() throws IOException {
+        String doc = Files.readString(Path.of(System.getProperty("benchlake.root", "."), "docs", "configuration.md"));
+        int from = doc.indexOf(START);
+        int to = doc.indexOf(END);
+        assertThat(from).as("docs/configuration.md has the converter config reference markers").isNotNegative();
+        String table = doc.substring(from + START.length(), to);
         assertThat(table).as("regenerate with ConverterConfigReferenceTest.main")
                 .isEqualTo(ConfigDocs.markdownTable(AvroConverterConfig.configDef()));
         for (String key : AvroConverterConfig.configDef().names()) {

@@ -52,7 +52,9 @@ import dev.benchlake.quickstart.stack.Layout;
  * plugin archive on its plugin.path) with the Prometheus JMX exporter agent and Benchlake's rules runs the three-job
  * scenario with two throttled calls. Its /metrics then shows Benchlake's series with the values the scenario implies
  * (and the emulator counted), the worker's own series agreeing with them, and every query of the Grafana dashboard
- * names only series of that scrape.
+ * and every alert rule names only series of that scrape. A plain Connect sink (Kafka's FileStreamSinkConnector) reads
+ * the steps topic beside it, for the sinks' lag series; the task's BENCHLAKE_METRICS log line (for CloudWatch on MSK
+ * Connect) carries the values of the scrape.
  */
 class MonitoringIT {
 
@@ -67,6 +69,8 @@ class MonitoringIT {
             "resnet50-nightly-001", 3, "bert-base-ondemand-002", 4, "xgboost-serverless-003", 2);
     private static final int PAGE_SIZE = 2;
     private static final int THROTTLED = 2;
+    /** A sink that is not Benchlake's, reading the steps topic: its consumer's lag is the warehouse's. */
+    private static final String SINK = "lag-sink";
 
     @TempDir
     static Path work;
@@ -95,12 +99,28 @@ class MonitoringIT {
         props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         props.put("offset.flush.interval.ms", "500");
+        // plugin.path: Benchlake's archive and Kafka's file connectors (target/connect-file, copied by the build)
+        Path plugins = work.resolve("plugins");
+        dev.benchlake.packaging.PluginArchive.unpackInto(plugins);
+        Path fileConnectors = Files.createDirectories(plugins.resolve("connect-file"));
+        try (Stream<Path> jars = Files.list(Path.of("target/connect-file"))) {
+            for (Path jar : jars.toList()) {
+                Files.copy(jar, fileConnectors.resolve(jar.getFileName()));
+            }
+        }
+        props.put("plugin.path", plugins.toString());
         worker = ConnectWorker.start(ConnectWorker.Mode.STANDALONE, work.resolve("worker"), props, List.of(agent));
+        HttpResponse<String> sink = worker.post("/connectors", JSON.writeValueAsString(Map.of("name", SINK, "config", Map.of(
+                "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max", "1",
+                "topics", NAME + ".steps", "file", work.resolve("sink.txt").toString()))));
+        assertThat(sink.statusCode()).as(sink.body()).isEqualTo(201);
 
         Map<String, String> config = ConnectHarness.connectorConfig(emulator, NAME, STEPS_PER_JOB.keySet().toArray(String[]::new));
         config.put("page.size", Integer.toString(PAGE_SIZE));
         // one pass a job, then closed: no grace re-read
         config.put("terminal.grace.period.ms", "0");
+        // the CloudWatch line every second, to be found in the worker's log
+        config.put("metrics.log.interval.ms", "1000");
         HttpResponse<String> created = worker.post("/connectors", JSON.writeValueAsString(Map.of("name", NAME, "config", config)));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
@@ -121,7 +141,9 @@ class MonitoringIT {
         Awaitility.await("the exporter shows every job closed").atMost(ConnectHarness.TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> {
                     scrape = Scrape.parse(get(metrics));
-                    return scrape.value("benchlake_jobs_closed_total", task()) == STEPS_PER_JOB.size();
+                    return scrape.value("benchlake_jobs_closed_total", task()) == STEPS_PER_JOB.size()
+                            && scrape.value("kafka_connect_sink_records_consumed_total", sinkTask()) == steps()
+                            && scrape.value("kafka_connect_sink_records_lag", sinkTask()) == 0;
                 });
         // kept for a look after the run: what a Prometheus server would have stored
         Files.writeString(Path.of("target/monitoring-it-metrics.txt"), scrape.text());
@@ -204,9 +226,10 @@ class MonitoringIT {
     void workerSeriesShowTheRunningTaskAndEveryRecordWrittenToKafka() {
         double emitted = scrape.value("benchlake_step_records_total", task()) + scrape.value("benchlake_job_records_total", task());
 
-        assertThat(scrape.value("kafka_connect_worker_connector_count", Map.of())).isEqualTo(1);
-        assertThat(scrape.value("kafka_connect_worker_task_count", Map.of())).isEqualTo(1);
-        assertThat(scrape.value("kafka_connect_worker_connector_startup_success_total", Map.of())).isEqualTo(1);
+        // Benchlake's source and the file sink, one task each
+        assertThat(scrape.value("kafka_connect_worker_connector_count", Map.of())).isEqualTo(2);
+        assertThat(scrape.value("kafka_connect_worker_task_count", Map.of())).isEqualTo(2);
+        assertThat(scrape.value("kafka_connect_worker_connector_startup_success_total", Map.of())).isEqualTo(2);
         assertThat(scrape.value("kafka_connect_connector_status", Map.of("connector", NAME, "status", "running"))).isEqualTo(1);
         assertThat(scrape.value("kafka_connect_connector_task_status", task("status", "running"))).isEqualTo(1);
         assertThat(scrape.value("kafka_connect_source_task_source_record_poll_total", task())).isEqualTo(emitted);
@@ -254,7 +277,97 @@ class MonitoringIT {
         assertThat(scrape.names()).containsAll(used);
     }
 
+    @Test
+    void sinkLagSeriesShowTheSinkCaughtUpWithEveryStepRecord() throws IOException {
+        Map<String, String> partition = sinkTask("topic", NAME + ".steps", "partition", "0");
+        assertThat(scrape.value("kafka_connect_sink_records_consumed_total", sinkTask())).isEqualTo(steps());
+        assertThat(scrape.value("kafka_connect_sink_records_lag", partition)).isZero();
+        assertThat(scrape.value("kafka_connect_sink_records_lag_max", sinkTask())).isBetween(0.0, (double) steps());
+        // the sink wrote what its consumer read: one line per record
+        assertThat(Files.readAllLines(work.resolve("sink.txt"))).hasSize(steps());
+        // Benchlake's source has no consumer: no lag series of its own
+        assertThat(scrape.text()).doesNotContain("kafka_connect_sink_records_lag{connector=\"" + NAME + "\"");
+    }
+
+    @Test
+    void everyAlertRuleUsesOnlySeriesTheScrapeReturned() throws IOException {
+        JsonNode groups = new ObjectMapper(new YAMLFactory()).readTree(Layout.file("config/prometheus/benchlake-alerts.yml").toFile())
+                .get("groups");
+        Set<String> used = new TreeSet<>();
+        int rules = 0;
+        for (JsonNode group : groups) {
+            for (JsonNode rule : group.get("rules")) {
+                used.addAll(PromQl.metricNames(rule.get("expr").asText()));
+                rules++;
+            }
+        }
+        assertThat(rules).isEqualTo(8);
+        assertThat(used).contains("kafka_connect_sink_records_lag", "benchlake_jobs_denied", "kafka_connect_connector_task_status");
+        assertThat(scrape.names()).containsAll(used);
+    }
+
+    @Test
+    void theMetricsLogLineForCloudWatchCarriesTheValuesOfTheScrape() throws IOException {
+        // the line of a second after the last change: the counters stand still, so it matches the scrape
+        Awaitility.await("a BENCHLAKE_METRICS line with every job closed").atMost(ConnectHarness.TIMEOUT)
+                .pollInterval(Duration.ofMillis(500)).until(() -> lastMetricsLine() != null
+                        && lastMetricsLine().get("jobs_closed") == STEPS_PER_JOB.size());
+        Map<String, Long> line = lastMetricsLine();
+        assertThat(line.get("task")).isZero();
+        assertThat(line.get("step_records")).isEqualTo(steps()).isEqualTo((long) scrape.value("benchlake_step_records_total", task()));
+        assertThat(line.get("job_records")).isEqualTo((long) scrape.value("benchlake_job_records_total", task()));
+        assertThat(line.get("describe_calls")).isEqualTo(STEPS_PER_JOB.size());
+        assertThat(line.get("list_steps_calls"))
+                .isEqualTo((long) scrape.value("benchlake_api_calls_total", task("operation", "ListSteps")));
+        assertThat(line.get("throttled")).isEqualTo((long) scrape.value("benchlake_api_throttled_total", task()));
+        assertThat(line.get("jobs_known")).isEqualTo(STEPS_PER_JOB.size());
+        assertThat(line.get("jobs_active")).isZero();
+        assertThat(line.get("jobs_denied")).isZero();
+        assertThat(line.get("oldest_due_job_lag_ms")).isZero();
+    }
+
     // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The worker log's last BENCHLAKE_METRICS line of this connector, by the field names of docs/monitoring.md's
+     * CloudWatch pattern (after marker, version and the quoted connector name: task, then the values); null if none.
+     */
+    private static Map<String, Long> lastMetricsLine() throws IOException {
+        String prefix = "BENCHLAKE_METRICS v1 \"" + NAME + "\" ";
+        String log = worker.log();
+        int at = log.lastIndexOf(prefix);
+        if (at < 0) {
+            return null;
+        }
+        String[] values = log.substring(at + prefix.length()).split("\n", 2)[0].trim().split(" ");
+        String doc = Files.readString(Layout.file("docs/monitoring.md"));
+        java.util.regex.Matcher m = Pattern.compile("```cloudwatch\n\\[(.*?)]\n```", Pattern.DOTALL).matcher(doc);
+        assertThat(m.find()).isTrue();
+        List<String> fields = new ArrayList<>();
+        for (String f : m.group(1).split(",")) {
+            fields.add(f.trim());
+        }
+        List<String> after = fields.subList(fields.indexOf("connector") + 1, fields.indexOf("..."));
+        assertThat(values).hasSize(after.size());
+        Map<String, Long> line = new HashMap<>();
+        for (int i = 0; i < after.size(); i++) {
+            line.put(after.get(i), Long.parseLong(values[i]));
+        }
+        return line;
+    }
+
+    private static int steps() {
+        return STEPS_PER_JOB.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static Map<String, String> sinkTask(String... more) {
+        Map<String, String> labels = new HashMap<>(Map.of("connector", SINK, "task", "0"));
+        for (int i = 0; i < more.length; i += 2) {
+            labels.put(more[i], more[i + 1]);
+        }
+        return labels;
+    }
+
 
     private static Map<String, String> task(String... more) {
         Map<String, String> labels = new HashMap<>(Map.of("connector", NAME, "task", "0"));

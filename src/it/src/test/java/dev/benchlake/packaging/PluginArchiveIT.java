@@ -166,7 +166,8 @@ class PluginArchiveIT {
         }
         assertThat(standalone.getProperty("connector.class")).isEqualTo("dev.benchlake.connect.InferenceRecommenderSourceConnector");
 
-        assertThat(list(plugin.resolve("doc"))).contains("README.md", "deploy.md", "iam-policy.json", "schemas", "LICENSE",
+        assertThat(list(plugin.resolve("doc"))).contains("README.md", "deploy.md", "configuration.md", "monitoring.md",
+                "compatibility.md", "upgrading.md", "iam-policy.json", "schemas", "LICENSE",
                 "NOTICE", "CHANGELOG.md", "THIRD-PARTY.txt", "licenses");
         assertThat(plugin.resolve("doc/LICENSE")).hasSameTextualContentAs(PluginArchive.projectDir().resolve("LICENSE"));
         JsonNode policy = JSON.readTree(plugin.resolve("doc/iam-policy.json").toFile());

@@ -470,7 +470,7 @@ class WarehousePipelineIT {
         assertThat((Double) failures.get("ml.m5.xlarge").get("failure_rate")).isCloseTo(1.0 / 60, within(1e-12));
         assertThat(failures.get("ml.c5.xlarge").get("failure_rate")).isEqualTo(0.0);
         assertThat(failures.get("ml.g4dn.xlarge").get("failure_rate")).isEqualTo(0.0);
-        // the README's "Query your benchmarks" section runs as written and answers the scenario's questions
+        // docs/queries.md ("Query your benchmarks") runs as written and answers the scenario's questions
         List<String> readmeQueries = WarehouseStack.readmeQueries();
         assertThat(readmeQueries).hasSize(5);
         for (String sql : readmeQueries) {

@@ -132,11 +132,11 @@ final class WarehouseStack implements AutoCloseable {
         return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
     }
 
-    /** The ```sql blocks of the README's "Query your benchmarks" section, as written. */
+    /** The ```sql blocks of docs/queries.md ("Query your benchmarks"), as written. */
     static List<String> readmeQueries() throws IOException {
-        String readme = Files.readString(projectDir().resolve("README.md"));
-        int from = readme.indexOf("## Query your benchmarks");
-        int to = readme.indexOf("\n## ", from + 1);
+        String readme = Files.readString(projectDir().resolve("docs").resolve("queries.md"));
+        int from = readme.indexOf("# Query your benchmarks");
+        int to = readme.length();
         List<String> queries = new ArrayList<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("```sql\n(.*?)```", java.util.regex.Pattern.DOTALL)
                 .matcher(readme.substring(from, to));

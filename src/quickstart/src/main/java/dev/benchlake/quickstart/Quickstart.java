@@ -55,6 +55,9 @@ public final class Quickstart {
     private static final String METRICS = "dev.benchlake:type=source-task-metrics,connector="
             + ObjectName.quote(QuickstartStack.SOURCE) + ",*";
 
+    /** How long a stop by signal may take before the quickstart ends its children and itself. */
+    static final java.time.Duration STOP_DEADLINE = java.time.Duration.ofSeconds(20);
+
     private final QuickstartOptions options;
     private final PrintStream out;
     private final long t0Millis;
@@ -511,8 +514,26 @@ public final class Quickstart {
         }
     }
 
+    /**
+     * Ctrl-C or SIGTERM: stop every component, each once, by its one owner (QuickstartStack.close). Should any of them
+     * hang, a deadline ends the children (the registry's JVM, PostgreSQL's processes) and the JVM regardless, so the
+     * command always ends within seconds and leaves nothing running.
+     */
     private void stopFromHook() {
         stopRequested.countDown();
+        Thread deadline = new Thread(() -> {
+            try {
+                Thread.sleep(STOP_DEADLINE.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("Not every component stopped within " + STOP_DEADLINE.toSeconds()
+                    + " s: ending them and the quickstart.");
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+            Runtime.getRuntime().halt(QuickstartException.INTERRUPTED);
+        }, "benchlake-quickstart-stop-deadline");
+        deadline.setDaemon(true);
+        deadline.start();
         stop();
     }
 }

@@ -11,6 +11,8 @@ public final class QuickstartException extends RuntimeException {
     public static final int USAGE = 2;
     /** Exit code of a problem found while starting or running (port in use, endpoint unreachable, failed connector). */
     public static final int FAILED = 1;
+    /** Exit code after Ctrl-C (128 + SIGINT), as a shell reports it. */
+    public static final int INTERRUPTED = 130;
 
     private final int exitCode;
 

@@ -30,45 +30,24 @@ public record QuickstartOptions(
     /** The warehouses --warehouse takes. */
     public static final List<String> WAREHOUSES = List.of("postgres", "iceberg");
 
-    public static final String USAGE = """
-            Usage: ./quickstart.sh [options]
+    /** The --help text: src/main/resources/dev/benchlake/quickstart/usage.txt, which quickstart.sh prints itself. */
+    public static final String USAGE = usage();
 
-            Starts Kafka (KRaft), a Kafka Connect worker (exactly-once source support), a schema registry, PostgreSQL,
-            the Benchlake source connector and the Debezium JDBC sink, lands SageMaker Inference Recommender
-            benchmarks, prints the trend tables and writes an HTML report. By default the data comes from a built-in
-            SageMaker emulator with four weeks of nightly benchmarks and one injected latency regression.
-
-            Data source:
-              --sagemaker-endpoint URL  read from this SageMaker-compatible endpoint (an emulator, or with --aws a VPC
-                                        endpoint) instead of the built-in emulator
-              --aws                     read real Amazon SageMaker with the AWS SDK's default credential chain
-              --region REGION           AWS region (default: $AWS_REGION, else us-east-1)
-            Which jobs (discovery filters; default: every job):
-              --name-contains TEXT      only jobs whose name contains TEXT
-              --model-name NAME         only jobs of this model
-              --status STATUS           only jobs with this status (COMPLETED, IN_PROGRESS, ...)
-              --created-after INSTANT   only jobs created after this ISO-8601 instant (2026-01-01T00:00:00Z)
-              --job-names A,B           read exactly these jobs (no discovery unless a filter is given too)
-            Warehouse:
-              --warehouse postgres      land in PostgreSQL only (the default)
-              --warehouse iceberg       also land in an Apache Iceberg table on the local filesystem
-                                        (target/quickstart/lakehouse-*/, Iceberg's own Kafka Connect sink, a JDBC
-                                        catalog in PostgreSQL) and print the regressions DuckDB finds in its
-                                        Parquet files
-            Ports and output:
-              --connect-port N          Kafka Connect REST port (default 0: any free port)
-              --postgres-port N         PostgreSQL port (default 0: any free port)
-              --report FILE             HTML report (default target/quickstart/report.html)
-              --timeout SECONDS         give up when nothing has moved for this long (default 300)
-              --keep-running            keep everything running after the report, until Ctrl-C
-              --help                    this text
-            """;
 
     private static final Pattern NAME_FILTER = Pattern.compile("[a-zA-Z0-9-]{1,63}");
     private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final List<String> STATUSES = List.of("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED", "STOPPING",
             "STOPPED", "DELETING", "DELETED");
+
+    private static String usage() {
+        try (java.io.InputStream in = QuickstartOptions.class.getResourceAsStream("usage.txt")) {
+            return new String(java.util.Objects.requireNonNull(in, "usage.txt").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** True when the data comes from the built-in emulator. */
     public boolean builtInEmulator() {

@@ -30,6 +30,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.benchlake.emulator.DemoScenario;
 import dev.benchlake.emulator.ManualClock;
@@ -48,6 +50,8 @@ import dev.benchlake.quickstart.stack.SchemaRegistryProcess;
  * neither is on this JVM's classpath.
  */
 final class QuickstartStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QuickstartStack.class);
     static final String DATABASE = "benchlake";
     static final String DB_USER = "postgres";
     static final String SOURCE = "benchlake-source";
@@ -220,6 +224,10 @@ final class QuickstartStack implements AutoCloseable {
             throw new QuickstartException(QuickstartException.FAILED, "The Kafka Connect worker could not start"
                     + (message != null ? ": " + message : "") + " (see target/quickstart/quickstart.log).");
         });
+        // Connect.start() adds a JVM shutdown hook that stops the worker (through Exit.addShutdownHook); the quickstart's
+        // own hook stops it too, in order, through close(). Two stops at once could hang for good in RestServer.stop
+        // (Jetty's Server.join) after "Stopped", so the quickstart is the worker's one owner: Connect's hook is not added.
+        Exit.setShutdownHookAdder((name, hook) -> log.debug("not adding {}: the quickstart stops the worker", name));
         try {
             Connect<?> c = new ConnectDistributed().startConnect(worker);
             synchronized (this) {
@@ -229,6 +237,7 @@ final class QuickstartStack implements AutoCloseable {
             }
         } finally {
             Exit.resetExitProcedure();
+            Exit.resetShutdownHookAdder();
         }
     }
 
