@@ -74,6 +74,13 @@ public final class SourceEngine {
      * few calls a second (an account's quota, a task's share of it) the threads alone would hold far more.
      */
     static final double AHEAD_SECONDS = 2.0;
+    /**
+     * Under connector-defined transaction boundaries, a transaction is committed once it is older than this share of
+     * the producer's {@code transaction.timeout.ms}, even mid-pass: a long pass becomes several transactions instead
+     * of one the transaction coordinator aborts. Each commit carries the job's offset, which holds the pass's cursor,
+     * so a restart resumes where the last committed transaction ended.
+     */
+    public static final int TRANSACTION_TIMEOUT_SHARE = 3;
 
     private final RecommenderApi api;
     private final String region;
@@ -88,6 +95,10 @@ public final class SourceEngine {
     private final OffsetStorageReader offsets;
     private final TransactionContext transactions;
     private final TaskStats stats;
+    /** The age after which an open transaction is committed (see {@link #TRANSACTION_TIMEOUT_SHARE}). */
+    private final long transactionMaxAgeMs;
+    /** When the first record not yet covered by a commit request was emitted; -1 when there is none. */
+    private long transactionOpenedAtMs = -1;
     /** Open jobs waiting for their next call, by due time; a job's due time does not change while it is here. */
     private final NavigableSet<JobState> queue =
             new TreeSet<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
@@ -133,6 +144,7 @@ public final class SourceEngine {
         this.offsets = offsets;
         this.transactions = transactions;
         this.stats = stats;
+        this.transactionMaxAgeMs = config.transactionTimeout().toMillis() / TRANSACTION_TIMEOUT_SHARE;
         ReaderSettings settings = ReaderSettings.from(config);
         CredentialsWatch credentials = new CredentialsWatch(settings.errors().credentialsFailureTimeout());
         this.reader = new JobReader(api, settings, time, random, stats, credentials);
@@ -368,10 +380,7 @@ public final class SourceEngine {
         }
         feedBudget(operation(call), outcome.error(), grantedAtMs);
         JobReader.Result result = reader.apply(job, call, outcome);
-        batch.records.addAll(result.records());
-        if (result.boundary()) {
-            commitTransaction(job, result.records());
-        }
+        emit(batch, job, result);
         reschedule(job);
         failIfEveryJobIsDenied();
         return true;
@@ -457,10 +466,7 @@ public final class SourceEngine {
             aheadCursor = null;
         }
         JobReader.Result result = reader.describedAside(job, answer.outcome());
-        batch.records.addAll(result.records());
-        if (result.boundary()) {
-            commitTransaction(job, result.records());
-        }
+        emit(batch, job, result);
         if (reader.wantsDescribe(job)) {
             describes.add(job);
         }
@@ -545,8 +551,24 @@ public final class SourceEngine {
         return next;
     }
 
+    /**
+     * Adds one call's records to the batch and asks for a commit at a transaction boundary (a pass ended or was
+     * interrupted), or mid-pass once the open transaction is older than its bound.
+     */
+    private void emit(Batch batch, JobState job, JobReader.Result result) {
+        batch.records.addAll(result.records());
+        long now = time.milliseconds();
+        if (!result.records().isEmpty() && transactionOpenedAtMs < 0) {
+            transactionOpenedAtMs = now;
+        }
+        boolean old = transactionOpenedAtMs >= 0 && now - transactionOpenedAtMs >= transactionMaxAgeMs;
+        if (result.boundary() || old) {
+            commitTransaction(job, result.records());
+        }
+    }
+
     private void commitTransaction(JobState job, List<SourceRecord> records) {
-        if (transactions == null || !job.uncommittedRecords) {
+        if (transactions == null || !job.uncommittedRecords && transactionOpenedAtMs < 0) {
             return;
         }
         if (records.isEmpty()) {
@@ -555,6 +577,7 @@ public final class SourceEngine {
             transactions.commitTransaction(records.get(records.size() - 1));
         }
         job.uncommittedRecords = false;
+        transactionOpenedAtMs = -1;
     }
 
     private void waitUntil(long untilMs) throws InterruptedException {
