@@ -392,13 +392,14 @@ public final class SourceEngine {
      * scoped, nothing can be read, and the task fails with the reason instead of idling as RUNNING.
      */
     private void failIfEveryJobIsDenied() {
+        // closed jobs are not read again, so they neither count as readable nor as denied
         long denied = stats.jobsDenied.get();
-        if (denied == 0 || denied < known.size() || discovery != null && !discovery.listedOnce()) {
+        if (denied == 0 || denied < open.size() || discovery != null && !discovery.listedOnce()) {
             return;
         }
         String example = open.values().stream().filter(s -> s.readError != null).map(s -> s.name() + ": " + s.readError)
                 .findFirst().orElse("");
-        throw new ConnectException("IAM denies every one of this task's " + known.size() + " jobs; grant "
+        throw new ConnectException("IAM denies every one of this task's " + open.size() + " jobs still open; grant "
                 + "sagemaker:DescribeInferenceRecommendationsJob and sagemaker:ListInferenceRecommendationsJobSteps on "
                 + "them. For example, job " + example);
     }

@@ -40,8 +40,11 @@ public final class JobReader {
 
     private static final Logger log = LoggerFactory.getLogger(JobReader.class);
 
-    /** Empty pages in a row after which the token is taken as not making progress. */
-    public static final int MAX_CONSECUTIVE_EMPTY_PAGES = 50;
+    /**
+     * Pages in a row without a step new to the pass after which the pass ends and the job backs off: AWS's tokens are
+     * opaque and may differ on every call, so progress is new step content, not new tokens.
+     */
+    public static final int MAX_PAGES_WITHOUT_PROGRESS = 50;
     /** Restarts of one pass after which the job waits for the next poll interval. */
     public static final int MAX_PASS_RESTARTS = 3;
     public static final String CLOSE_COMPLETE = "COMPLETE";
@@ -89,7 +92,7 @@ public final class JobReader {
     public ApiCall nextCall(JobState s, long now) {
         if (!s.passStarted) {
             // a listed job's describe, for its input configuration only, is made beside its passes (wantsDescribe)
-            if (s.listed == null) {
+            if (s.listed == null || s.statusWanted) {
                 return ApiCall.describe(s.name());
             }
             return ApiCall.listSteps(s.name(), startToken(s, now));
@@ -157,7 +160,14 @@ public final class JobReader {
         }
         Instant observedAt = Instant.ofEpochMilli(now);
         List<Pending> out = new ArrayList<>();
+        boolean progress = false;
         for (StepObservation step : page.steps()) {
+            progress |= s.passStepKeys.add(StepIdentity.identifiable(step) && StepIdentity.namesEndpoint(step)
+                    ? StepIdentity.stepId(step) : step);
+            if (neverRuns(s, step)) {
+                // the job failed or was stopped before this benchmark got an endpoint: it will never run
+                continue;
+            }
             if (!JobStatuses.isTerminal(step.status())) {
                 s.passAllTerminal = false;
             }
@@ -174,7 +184,7 @@ public final class JobReader {
                 emitIfChanged(s, step, 1, observedAt, now, out);
             }
         }
-        s.consecutiveEmptyPages = page.steps().isEmpty() ? s.consecutiveEmptyPages + 1 : 0;
+        s.pagesWithoutProgress = progress ? 0 : s.pagesWithoutProgress + 1;
         String next = page.nextToken();
         log.debug("job {}: page {} with {} steps, {} changed, more={}", s.name(), s.passPages, page.steps().size(),
                 out.size(), next != null);
@@ -182,8 +192,10 @@ public final class JobReader {
         if (next != null && (next.equals(token) || s.passTokens.contains(next))) {
             restartPass(s, now, "the API returned a NextToken it had already returned in this pass");
             boundary = true;
-        } else if (next != null && s.consecutiveEmptyPages >= MAX_CONSECUTIVE_EMPTY_PAGES) {
-            restartPass(s, now, s.consecutiveEmptyPages + " empty pages in a row");
+        } else if (next != null && s.pagesWithoutProgress >= MAX_PAGES_WITHOUT_PROGRESS) {
+            // reading on from page 1 would likely meet the same: the pass ends and the job waits a poll interval
+            s.passRestarts = MAX_PASS_RESTARTS;
+            restartPass(s, now, s.pagesWithoutProgress + " pages in a row without a step new to this pass");
             boundary = true;
         } else if (next != null) {
             s.offset = s.offset.withNextToken(next, now);
@@ -206,6 +218,15 @@ public final class JobReader {
             s.uncommittedRecords = true;
         }
         return new Result(toRecords(s, out, before), boundary);
+    }
+
+    /**
+     * A step of a FAILED or STOPPED job that is still waiting for its endpoint: the job will never run it, so it
+     * neither keeps the job open nor becomes a row (it cannot be identified without an endpoint or an end).
+     */
+    private static boolean neverRuns(JobState s, StepObservation step) {
+        return s.job != null && ("FAILED".equals(s.job.status()) || "STOPPED".equals(s.job.status()))
+                && !StepIdentity.namesEndpoint(step) && !JobStatuses.isTerminal(step.status());
     }
 
     /** Adds the step's record when its content is new for this job. */
@@ -243,7 +264,15 @@ public final class JobReader {
     private Result described(JobState s, JobObservation job, long now) {
         answered(s);
         s.job = job;
+        if (s.listed != null) {
+            // fresher than the listing: the passes that follow read the job's status from here
+            s.listed = job;
+        }
+        s.statusWanted = false;
         s.described = true;
+        // a record held for the describe made beside the passes is emitted by the pass this one starts
+        s.jobRecordHeld = false;
+        s.heldCloseable = false;
         s.inputConfig = job.inputConfig();
         beginPass(s, startToken(s, now));
         s.dueAtMs = now;
@@ -271,6 +300,10 @@ public final class JobReader {
     private void endPass(JobState s, long now, List<Pending> out) {
         boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal
                 && s.job != null && JobStatuses.isTerminal(s.job.status());
+        // every step is done but the listing's status is not: the job itself has likely finished since it was listed,
+        // and step pages do not say; its next pass starts with a describe instead of waiting for the next listing
+        s.statusWanted = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal && s.job != null
+                && !JobStatuses.isTerminal(s.job.status()) && s.listed != null;
         long grace = settings.terminalGrace().toMillis();
         if (!closeable) {
             s.closeableSinceMs = 0;
@@ -337,9 +370,23 @@ public final class JobReader {
             if (reaction == ErrorPolicy.Reaction.FAIL_TASK) {
                 throw new ConnectException("Benchlake cannot describe job " + s.name() + ": " + e.getMessage(), e);
             }
+            boolean notFound = reaction == ErrorPolicy.Reaction.NOT_FOUND;
+            if (notFound && s.describeNotFoundSinceMs == 0) {
+                s.describeNotFoundSinceMs = now;
+            }
+            int answers = settings.errors().notFoundCloseAnswers();
+            long span = settings.errors().notFoundCloseAfter().toMillis();
+            // a job listed right after its creation may answer not found for a while: the answers must span
+            // errors.not.found.close.after.ms before its input configuration is given up
             boolean giveUp = reaction == ErrorPolicy.Reaction.DENIED || reaction == ErrorPolicy.Reaction.RESTART_PASS
-                    || reaction == ErrorPolicy.Reaction.NOT_FOUND
-                    && s.describeFailures + 1 >= settings.errors().notFoundCloseAnswers();
+                    || notFound && s.describeFailures + 1 >= answers && now - s.describeNotFoundSinceMs >= span;
+            if (notFound && !giveUp) {
+                s.describeFailures++;
+                s.describeDueAtMs = now + Math.max(Backoff.BASE_MS, span / Math.max(1, answers - 1));
+                log.info("job {}: describe answered not found ({} answers in {} ms); asking again in {} ms", s.name(),
+                        s.describeFailures, now - s.describeNotFoundSinceMs, s.describeDueAtMs - now);
+                return Result.NOTHING;
+            }
             if (!giveUp) {
                 if (reaction == ErrorPolicy.Reaction.CREDENTIALS) {
                     credentials.failed(now, e);
@@ -357,6 +404,7 @@ public final class JobReader {
         }
         s.described = true;
         s.describeFailures = 0;
+        s.describeNotFoundSinceMs = 0;
         if (s.job != null) {
             s.job = s.job.withInputConfig(s.inputConfig);
         }

@@ -35,9 +35,13 @@ public final class JobState {
     /** What only a describe call tells (the input configuration), once the job has been described. */
     public JobObservation.InputConfig inputConfig;
     public boolean described;
+    /** The last pass found every step terminal while the job's status (from a listing) was not: describe it next. */
+    public boolean statusWanted;
     /** When the describe of a listed job (made beside its passes) may be tried next, and its failures in a row. */
     public long describeDueAtMs;
     public int describeFailures;
+    /** When that describe first answered not found (AWS is eventually consistent: it may exist soon); 0: it has not. */
+    public long describeNotFoundSinceMs;
     /** A pass ended while that describe was still wanted: the job's record waits for it, closing the job if allowed. */
     public boolean jobRecordHeld;
     public boolean heldCloseable;
@@ -50,9 +54,12 @@ public final class JobState {
     public boolean passAllTerminal;
     public int passUnidentified;
     public int passPages;
-    public int consecutiveEmptyPages;
+    /** Pages in a row that showed no step new to this pass (empty, or only steps seen earlier in it). */
+    public int pagesWithoutProgress;
     public int passRestarts;
     public final Set<String> passTokens = new HashSet<>();
+    /** What tells this pass's steps apart (ids, or whole observations for steps without one): progress is a new one. */
+    public final Set<Object> passStepKeys = new HashSet<>();
     /** Terminal steps without an endpoint seen in this pass, by id, with how many: emitted when the pass ends. */
     public final Map<String, NoEndpointSteps> passNoEndpoint = new LinkedHashMap<>();
     /** Records emitted in this pass and not yet covered by a transaction commit request. */
@@ -73,7 +80,8 @@ public final class JobState {
         passAllTerminal = true;
         passUnidentified = 0;
         passPages = 0;
-        consecutiveEmptyPages = 0;
+        pagesWithoutProgress = 0;
+        passStepKeys.clear();
         tokenFailures = 0;
         passTokens.clear();
         passNoEndpoint.clear();
@@ -85,6 +93,7 @@ public final class JobState {
         tokenFailures = 0;
         passTokens.clear();
         passNoEndpoint.clear();
+        passStepKeys.clear();
     }
 
     /** Steps of one job that name no endpoint and have equal inputs: the last one seen and how many there are. */
