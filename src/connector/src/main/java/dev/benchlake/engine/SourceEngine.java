@@ -158,6 +158,8 @@ public final class SourceEngine {
         this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads - 1,
                 Math.min(budgetShare.total(), budgetShare.ceilings().get(ApiOperation.LIST_STEPS))),
                 "benchlake-task-" + shard + "-api", time, stats);
+        // an answer fetched ahead and thrown away still spent a call of the quota, and a throttle still says so
+        pipeline.onDiscarded((call, outcome, startedAtMs) -> feedBudget(operation(call), outcome.error(), startedAtMs));
         this.describes = new SideDescribes(reader, Math.max(1, threads / 2), "benchlake-task-" + shard + "-describe");
         this.discovery = config.discoveryEnabled()
                 ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),

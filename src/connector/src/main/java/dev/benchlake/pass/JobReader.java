@@ -22,6 +22,7 @@ import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.api.StepObservation;
 import dev.benchlake.metrics.TaskStats;
 import dev.benchlake.offset.JobOffset;
+import dev.benchlake.record.NanMetricException;
 import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
 import dev.benchlake.record.StepRecords;
@@ -233,7 +234,22 @@ public final class JobReader {
     private void emitIfChanged(JobState s, StepObservation step, int identical, Instant observedAt, long now,
             List<Pending> out) {
         String id = StepIdentity.stepId(step);
-        Struct value = StepRecords.stepValue(step, id, identical, s.job, settings.context(), observedAt);
+        Struct value;
+        try {
+            value = StepRecords.stepValue(step, id, identical, s.job, settings.context(), observedAt);
+        } catch (NanMetricException e) {
+            // nan.handling=fail: stopping the task is what it asks for
+            throw e;
+        } catch (RuntimeException e) {
+            // one step the API answered in a shape the record cannot hold: the job says so, the task goes on
+            s.passUnbuildable++;
+            if (s.buildError == null) {
+                log.error("job {}: step {} cannot be made a record ({}); the job stays open and says so on the jobs "
+                        + "topic, other steps and jobs go on", s.name(), id, e.getMessage());
+            }
+            s.buildError = "step " + id + " cannot be made a record: " + e.getMessage();
+            return;
+        }
         String hash = value.getString("content_hash");
         if (s.offset.alreadyEmitted(id, hash)) {
             return;
@@ -298,7 +314,10 @@ public final class JobReader {
     }
 
     private void endPass(JobState s, long now, List<Pending> out) {
-        boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal
+        if (s.passUnbuildable == 0 && !s.passPartial) {
+            s.buildError = null;
+        }
+        boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passUnbuildable == 0 && s.passAllTerminal
                 && s.job != null && JobStatuses.isTerminal(s.job.status());
         // every step is done but the listing's status is not: the job itself has likely finished since it was listed,
         // and step pages do not say; its next pass starts with a describe instead of waiting for the next listing
@@ -429,16 +448,21 @@ public final class JobReader {
 
     /** Adds the job's record when what Benchlake knows of it changed (closed, its error, the API's fields). */
     private void emitJobIfChanged(JobState s, boolean closed, String reason, long now, List<Pending> out) {
-        String jobHash = StepRecords.jobContentHash(s.job, closed, reason, s.readError);
+        String jobHash = StepRecords.jobContentHash(s.job, closed, reason, error(s));
         if (!jobHash.equals(s.offset.jobHash())) {
             s.offset = s.offset.withJobHash(jobHash).withClosed(closed);
             out.add(jobRecord(s, closed, reason, jobHash, now));
         }
     }
 
+    /** What the job record says is wrong with the job: why it cannot be read, else a step it cannot emit. */
+    private static String error(JobState s) {
+        return s.readError != null ? s.readError : s.buildError;
+    }
+
     private Pending jobRecord(JobState s, boolean closed, String reason, String hash, long now) {
         stats.jobRecords.incrementAndGet();
-        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.readError, s.offset.stepsEmitted(), hash,
+        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, error(s), s.offset.stepsEmitted(), hash,
                 settings.context(), Instant.ofEpochMilli(now));
         return new Pending(settings.jobsTopic(), RecordSchemas.JOB_KEY, StepRecords.jobKey(value),
                 RecordSchemas.JOB, value, now);

@@ -25,6 +25,8 @@ public final class JobState {
     public String readError;
     /** Failures in a row of the page of the current NextToken, other than throttling. */
     public int tokenFailures;
+    /** Why a step of the last pass could not be made a record; null when every step could. */
+    public String buildError;
     /** The job's offset grew past offset.max.bytes: it is not read any more until the connector restarts. */
     public boolean stopped;
     /** When the job was first found closeable; it closes after the grace period if it still is. 0: not yet. */
@@ -53,6 +55,8 @@ public final class JobState {
     public JobObservation job;
     public boolean passAllTerminal;
     public int passUnidentified;
+    /** Steps of this pass whose record could not be built (see {@link #buildError}). */
+    public int passUnbuildable;
     public int passPages;
     /** Pages in a row that showed no step new to this pass (empty, or only steps seen earlier in it). */
     public int pagesWithoutProgress;
@@ -79,6 +83,7 @@ public final class JobState {
         passPartial = partial;
         passAllTerminal = true;
         passUnidentified = 0;
+        passUnbuildable = 0;
         passPages = 0;
         pagesWithoutProgress = 0;
         passStepKeys.clear();

@@ -182,6 +182,29 @@ class DayTwoReaderTest {
                 .isLessThanOrEqualTo(POLL.plus(grace).toMillis());
     }
 
+    @Test
+    void aStepWhoseRecordCannotBeBuiltMarksItsJobAndTheOtherStepsAndTheTaskGoOn() {
+        StepObservation good = TestSteps.completed(JOB, "ml.c5.xlarge", "ep-0");
+        StepObservation ok = TestSteps.completed(JOB, "ml.c5.2xlarge", "ep-1");
+        // the schema requires a step type; this answer has none
+        StepObservation bad = new StepObservation(JOB, null, "COMPLETED", null, good.endpoint() == null ? null
+                : new StepObservation.Endpoint("ep-bad", null, "ml.g5.xlarge", 1, null, null, null), good.model(),
+                good.metrics(), good.endpointMetrics(), good.invocationStartTime(), good.invocationEndTime());
+        api.put(TestSteps.job(JOB, "COMPLETED"), List.of(good, bad, ok));
+        JobReader reader = reader(api, 10, Duration.ZERO);
+        JobState s = fresh();
+
+        List<SourceRecord> records = pass(reader, s, time, 5);
+        assertThat(onTopic(records, "steps")).extracting(r -> ((Struct) r.value()).getString("endpoint_name"))
+                .containsExactly("ep-0", "ep-1");
+        List<SourceRecord> jobs = onTopic(records, "jobs");
+        assertThat(jobs).hasSize(1);
+        Struct job = (Struct) jobs.get(0).value();
+        assertThat(job.getString("read_error")).contains("cannot be made a record").contains("step_type");
+        assertThat(job.getBoolean("closed")).as("not closed while a step is missing").isFalse();
+        assertThat(s.offset.closed()).isFalse();
+    }
+
     /** An API whose calls fail unless a test overrides them; describes answer {@code job}. */
     private abstract static class Scripted implements RecommenderApi {
         private final JobObservation job;
