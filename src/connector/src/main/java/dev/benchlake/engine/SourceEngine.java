@@ -105,6 +105,8 @@ public final class SourceEngine {
     private final CallPipeline pipeline;
     /** Every job this task owns, open or closed, so discovery adds each once. */
     private final Set<String> known = new HashSet<>();
+    /** The CreationTime (epoch ms) of each closed job whose offset knows it: a listing of a later one reopens it. */
+    private final Map<String, Long> closedCreatedMs = new HashMap<>();
     /** The jobs not closed, by name, so that discovery can refresh what it lists. */
     private final Map<String, JobState> open = new HashMap<>();
     private final Object wakeUp = new Object();
@@ -218,6 +220,8 @@ public final class SourceEngine {
                 s.listed = job;
             } else if (!known.contains(job.jobName())) {
                 fresh.put(job.jobName(), job);
+            } else if (recreated(job)) {
+                reopen(job);
             }
         }
         add(fresh.keySet());
@@ -230,6 +234,35 @@ public final class SourceEngine {
                 }
             }
         });
+    }
+
+    /** Whether a listed job closed here was deleted and created again under its name since. */
+    private boolean recreated(JobObservation job) {
+        Long closed = closedCreatedMs.get(job.jobName());
+        return closed != null && job.creationTime() != null && job.creationTime().toEpochMilli() != closed;
+    }
+
+    /** Reads a job created again under the name of one closed here: from the start, as a new job. */
+    private void reopen(JobObservation job) {
+        closedCreatedMs.remove(job.jobName());
+        JobState s = new JobState(new JobPartition(region, account, job.jobName()),
+                JobOffset.START.withCreatedMs(job.creationTime().toEpochMilli()));
+        s.listed = job;
+        s.dueAtMs = time.milliseconds();
+        log.info("job {} was created again at {} after it closed here: reading it again", job.jobName(), job.creationTime());
+        queue.add(s);
+        open.put(s.name(), s);
+        if (reader.wantsDescribe(s)) {
+            describes.add(s);
+        }
+    }
+
+    /** A job closed: it leaves the open jobs, and its CreationTime is kept to tell it from one created again. */
+    private void closed(JobState job) {
+        open.remove(job.name());
+        if (job.offset.createdMs() != 0) {
+            closedCreatedMs.put(job.name(), job.offset.createdMs());
+        }
     }
 
     private void add(Collection<String> jobNames) {
@@ -248,6 +281,9 @@ public final class SourceEngine {
         for (Map.Entry<Map<String, Object>, JobPartition> e : partitions.entrySet()) {
             JobOffset offset = JobOffset.fromMap(stored == null ? null : stored.get(e.getKey()));
             if (offset.closed()) {
+                if (offset.createdMs() != 0) {
+                    closedCreatedMs.put(e.getValue().job(), offset.createdMs());
+                }
                 continue;
             }
             JobState s = new JobState(e.getValue(), offset);
@@ -389,14 +425,19 @@ public final class SourceEngine {
     }
 
     /**
-     * One denied job waits while the others go on, and so does one left when all the others are read and closed; but
-     * when IAM denies every job this task owns (once the listing has shown them all), the policy is wrong rather than
-     * scoped, nothing can be read, and the task fails with the reason instead of idling as RUNNING.
+     * One denied job waits while the others go on, and so does one left when all the others are read and closed (a
+     * policy scoped by resource); but when IAM denies every job this task owns (once the listing has shown them all),
+     * or every job still open while one of them was read before (a policy revoked), nothing can be read, and the task
+     * fails with the reason instead of idling as RUNNING.
      */
     private void failIfEveryJobIsDenied() {
-        // closed jobs are not read again, so they neither count as readable nor as denied
         long denied = stats.jobsDenied.get();
         if (denied == 0 || denied < open.size() || discovery != null && !discovery.listedOnce()) {
+            return;
+        }
+        boolean revoked = open.values().stream()
+                .anyMatch(s -> JobReader.isDenied(s) && (s.answeredOnce || s.offset.stepsEmitted() > 0));
+        if (denied < known.size() && !revoked) {
             return;
         }
         String example = open.values().stream().filter(s -> s.readError != null).map(s -> s.name() + ": " + s.readError)
@@ -443,7 +484,7 @@ public final class SourceEngine {
     private void reschedule(JobState job) {
         if (job.offset.closed()) {
             current = null;
-            open.remove(job.name());
+            closed(job);
         } else if (job.passStarted && job.dueAtMs <= time.milliseconds()) {
             current = job;
         } else {
@@ -474,7 +515,7 @@ public final class SourceEngine {
             describes.add(job);
         }
         if (job.offset.closed()) {
-            open.remove(job.name());
+            closed(job);
         } else if (queued) {
             queue.add(job);
         }

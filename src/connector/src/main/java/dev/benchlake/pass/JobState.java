@@ -21,6 +21,8 @@ public final class JobState {
     /** Not-found answers in a row (a job read before closes only after several, spread over time). */
     public int notFoundAnswers;
     public long notFoundSinceMs;
+    /** A call about the job was answered at least once in this task (so a denial later means a revoked policy). */
+    public boolean answeredOnce;
     /** Why the job cannot be read now (access denied, offset too large); null while it reads normally. */
     public String readError;
     /** Failures in a row of the page of the current NextToken, other than throttling. */
