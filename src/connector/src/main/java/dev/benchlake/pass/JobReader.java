@@ -141,7 +141,7 @@ public final class JobReader {
             // discovery keeps the job's summary fresh; the input configuration was described once (or not wanted)
             beginPass(s, token);
             s.job = s.listed.withInputConfig(s.inputConfig);
-            identify(s, s.job);
+            JobIdentity.identify(s, s.job);
         }
         if (outcome.failed()) {
             return failures.failed(s, outcome.error(), now);
@@ -247,7 +247,7 @@ public final class JobReader {
     private Result described(JobState s, JobObservation job, long now) {
         answered(s);
         s.job = job;
-        identify(s, job);
+        JobIdentity.identify(s, job);
         if (s.listed != null) {
             // fresher than the listing: the passes that follow read the job's status from here
             s.listed = job;
@@ -261,26 +261,6 @@ public final class JobReader {
         beginPass(s, startToken(s, now));
         s.dueAtMs = now;
         return Result.NOTHING;
-    }
-
-    /**
-     * A job's identity is its name and its CreationTime: the offset learns the time once, and a job answering with
-     * another was deleted and created again under the name, so it is read again from the start.
-     */
-    private void identify(JobState s, JobObservation job) {
-        if (job.creationTime() == null) {
-            return;
-        }
-        long created = job.creationTime().toEpochMilli();
-        if (s.offset.createdMs() == 0) {
-            s.offset = s.offset.withCreatedMs(created);
-        } else if (s.offset.createdMs() != created) {
-            log.info("job {} was created again ({} before, {} now): reading it from the start", s.name(),
-                    Instant.ofEpochMilli(s.offset.createdMs()), job.creationTime());
-            s.offset = JobOffset.START.withCreatedMs(created);
-            s.closeableSinceMs = 0;
-            s.passPartial = false;
-        }
     }
 
     /** Where a pass starts: the stored NextToken when it is fresh enough, else page 1 (null). */
