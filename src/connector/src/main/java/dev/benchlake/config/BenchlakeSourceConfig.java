@@ -510,6 +510,30 @@ public final class BenchlakeSourceConfig extends AbstractConfig {
         return getString(JOBS_TOPIC);
     }
 
+    /** The producer setting that bounds a transaction's age; Connect's producer overrides name it with a prefix. */
+    public static final String PRODUCER_TRANSACTION_TIMEOUT = "producer.override.transaction.timeout.ms";
+    /** The producer's own default of transaction.timeout.ms. */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The transaction timeout of this connector's producer: {@code producer.override.transaction.timeout.ms} when the
+     * connector config sets it (a task sees its connector's config), else the producer's default of 60 s. A timeout
+     * set in the worker's own {@code producer.} settings is not visible to a task; set the override to match it.
+     */
+    public Duration transactionTimeout() {
+        Object value = originals().get(PRODUCER_TRANSACTION_TIMEOUT);
+        if (value == null || value.toString().isBlank()) {
+            return DEFAULT_TRANSACTION_TIMEOUT;
+        }
+        try {
+            long ms = Long.parseLong(value.toString().trim());
+            return ms > 0 ? Duration.ofMillis(ms) : DEFAULT_TRANSACTION_TIMEOUT;
+        } catch (NumberFormatException e) {
+            // the worker rejects the producer override itself
+            return DEFAULT_TRANSACTION_TIMEOUT;
+        }
+    }
+
     public NanHandling nanHandling() {
         return NanHandling.fromConfig(getString(NAN_HANDLING));
     }

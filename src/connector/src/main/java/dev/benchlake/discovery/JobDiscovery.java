@@ -59,6 +59,8 @@ public final class JobDiscovery {
     private boolean listing;
     private boolean listedOnce;
     private int failures;
+    /** Listings in a row that did not complete (a token rejected, or a token loop): they back off, growing. */
+    private int incompleteListings;
     private int pagesThisListing;
     public long dueAtMs;
 
@@ -138,13 +140,17 @@ public final class JobDiscovery {
         if (next != null && !next.equals(token) && !tokensThisListing.contains(next)) {
             token = next;
             dueAtMs = nowMs;
+        } else if (next != null) {
+            // a loop: the pages after it were never read, so the watermark stays where the last complete listing put it
+            listing = false;
+            incompleteListings++;
+            dueAtMs = nowMs + Math.max(interval.toMillis(), backoff.delayMs(incompleteListings));
+            log.warn("job listing returned a NextToken it had returned before in this listing ({} pages); listing "
+                    + "again from page 1 in {} ms, jobs modified after {}", pagesThisListing, dueAtMs - nowMs, watermark);
         } else {
-            if (next != null) {
-                log.warn("job listing returned a NextToken it had returned before in this listing ({} pages); "
-                        + "listing again at the next interval", pagesThisListing);
-            }
             listing = false;
             listedOnce = true;
+            incompleteListings = 0;
             if (newestSeen != null) {
                 watermark = newestSeen.minus(overlap);
             }
@@ -159,9 +165,13 @@ public final class JobDiscovery {
             // the listing is the task's whole view of its shard: without it, nothing can be read
             case FAIL_TASK, DENIED -> throw new ConnectException("Benchlake cannot list jobs: " + e.getMessage(), e);
             case RESTART_PASS -> {
+                // from page 1 again, after a backoff that grows while the tokens keep being rejected
                 stats.tokenRestarts.incrementAndGet();
                 listing = false;
-                dueAtMs = nowMs;
+                incompleteListings++;
+                dueAtMs = nowMs + backoff.delayMs(incompleteListings);
+                log.info("job listing: the API rejected the NextToken ({}); listing again from page 1 in {} ms",
+                        e.getMessage(), dueAtMs - nowMs);
                 return List.of();
             }
             case CREDENTIALS -> {

@@ -54,6 +54,14 @@ final class CallPipeline implements AutoCloseable {
     private final TaskStats stats;
     private final Map<String, Ahead> byJob = new HashMap<>();
     private volatile boolean closed;
+    /** Told of every answer thrown away (it still spent a call of the quota), from whichever thread has it. */
+    private volatile Discarded discarded = (call, outcome, startedAtMs) -> { };
+
+    /** Who hears of the answers thrown away: the rate budget, which must count them like any other answer. */
+    @FunctionalInterface
+    interface Discarded {
+        void answered(ApiCall call, ApiOutcome outcome, long startedAtMs);
+    }
 
     /**
      * @param caller makes one call; must be safe to use from several threads
@@ -78,6 +86,11 @@ final class CallPipeline implements AutoCloseable {
                         return t;
                     });
         }
+    }
+
+    /** Tells {@code listener} of every answer fetched and then thrown away; safe to call before the first call. */
+    void onDiscarded(Discarded listener) {
+        this.discarded = listener;
     }
 
     /** Whether another job's calls may be started ahead now. */
@@ -194,6 +207,7 @@ final class CallPipeline implements AutoCloseable {
 
     private void discard(String job, Ahead ahead, ApiCall wanted) {
         ahead.cancelled = true;
+        ahead.reportDiscarded();
         byJob.remove(job);
         stats.callsDiscarded.incrementAndGet();
         log.debug("job {}: wanted {} but {} was made ahead; making it again", job, wanted, ahead.next());
@@ -228,6 +242,8 @@ final class CallPipeline implements AutoCloseable {
         private final long[] answeredAtMs;
         private final long startedAtMs;
         private volatile boolean cancelled;
+        /** Which answers were reported as thrown away (at most once each, by either thread). */
+        private final java.util.concurrent.atomic.AtomicIntegerArray reported;
         /** The next call the poll thread has not taken; poll thread only. */
         private int taken;
 
@@ -238,6 +254,7 @@ final class CallPipeline implements AutoCloseable {
                 answers.add(new CompletableFuture<>());
             }
             this.answeredAtMs = new long[calls.size()];
+            this.reported = new java.util.concurrent.atomic.AtomicIntegerArray(calls.size());
             this.startedAtMs = startedAtMs;
         }
 
@@ -249,6 +266,10 @@ final class CallPipeline implements AutoCloseable {
                     ApiOutcome outcome = caller.apply(calls.get(i));
                     answeredAtMs[i] = time.milliseconds();
                     answers.get(i).complete(outcome);
+                    if (cancelled) {
+                        // thrown away while it was under way
+                        report(i);
+                    }
                     if (outcome.failed()) {
                         i++;
                         break;
@@ -261,6 +282,25 @@ final class CallPipeline implements AutoCloseable {
                 for (; i < answers.size(); i++) {
                     answers.get(i).complete(null);
                 }
+            }
+        }
+
+        /** Reports the answers that arrived and were not taken; those still under way report when they arrive. */
+        void reportDiscarded() {
+            for (int i = taken; i < calls.size(); i++) {
+                if (answers.get(i).isDone()) {
+                    report(i);
+                }
+            }
+        }
+
+        private void report(int i) {
+            if (answers.get(i).isCompletedExceptionally()) {
+                return;
+            }
+            ApiOutcome outcome = answers.get(i).getNow(null);
+            if (outcome != null && i >= taken && reported.compareAndSet(i, 0, 1)) {
+                discarded.answered(calls.get(i), outcome, startedAtMs);
             }
         }
 

@@ -74,6 +74,13 @@ public final class SourceEngine {
      * few calls a second (an account's quota, a task's share of it) the threads alone would hold far more.
      */
     static final double AHEAD_SECONDS = 2.0;
+    /**
+     * Under connector-defined transaction boundaries, a transaction is committed once it is older than this share of
+     * the producer's {@code transaction.timeout.ms}, even mid-pass: a long pass becomes several transactions instead
+     * of one the transaction coordinator aborts. Each commit carries the job's offset, which holds the pass's cursor,
+     * so a restart resumes where the last committed transaction ended.
+     */
+    public static final int TRANSACTION_TIMEOUT_SHARE = 3;
 
     private final RecommenderApi api;
     private final String region;
@@ -88,12 +95,18 @@ public final class SourceEngine {
     private final OffsetStorageReader offsets;
     private final TransactionContext transactions;
     private final TaskStats stats;
+    /** The age after which an open transaction is committed (see {@link #TRANSACTION_TIMEOUT_SHARE}). */
+    private final long transactionMaxAgeMs;
+    /** When the first record not yet covered by a commit request was emitted; -1 when there is none. */
+    private long transactionOpenedAtMs = -1;
     /** Open jobs waiting for their next call, by due time; a job's due time does not change while it is here. */
     private final NavigableSet<JobState> queue =
             new TreeSet<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
     private final CallPipeline pipeline;
     /** Every job this task owns, open or closed, so discovery adds each once. */
     private final Set<String> known = new HashSet<>();
+    /** The CreationTime (epoch ms) of each closed job whose offset knows it: a listing of a later one reopens it. */
+    private final Map<String, Long> closedCreatedMs = new HashMap<>();
     /** The jobs not closed, by name, so that discovery can refresh what it lists. */
     private final Map<String, JobState> open = new HashMap<>();
     private final Object wakeUp = new Object();
@@ -133,6 +146,7 @@ public final class SourceEngine {
         this.offsets = offsets;
         this.transactions = transactions;
         this.stats = stats;
+        this.transactionMaxAgeMs = config.transactionTimeout().toMillis() / TRANSACTION_TIMEOUT_SHARE;
         ReaderSettings settings = ReaderSettings.from(config);
         CredentialsWatch credentials = new CredentialsWatch(settings.errors().credentialsFailureTimeout());
         this.reader = new JobReader(api, settings, time, random, stats, credentials);
@@ -146,6 +160,8 @@ public final class SourceEngine {
         this.pipeline = new CallPipeline(reader::call, threads, lookahead(threads - 1,
                 Math.min(budgetShare.total(), budgetShare.ceilings().get(ApiOperation.LIST_STEPS))),
                 "benchlake-task-" + shard + "-api", time, stats);
+        // an answer fetched ahead and thrown away still spent a call of the quota, and a throttle still says so
+        pipeline.onDiscarded((call, outcome, startedAtMs) -> feedBudget(operation(call), outcome.error(), startedAtMs));
         this.describes = new SideDescribes(reader, Math.max(1, threads / 2), "benchlake-task-" + shard + "-describe");
         this.discovery = config.discoveryEnabled()
                 ? new JobDiscovery(api, config.discoveryFilter(), shard, shards, config.discoveryInterval(),
@@ -204,6 +220,8 @@ public final class SourceEngine {
                 s.listed = job;
             } else if (!known.contains(job.jobName())) {
                 fresh.put(job.jobName(), job);
+            } else if (recreated(job)) {
+                reopen(job);
             }
         }
         add(fresh.keySet());
@@ -216,6 +234,35 @@ public final class SourceEngine {
                 }
             }
         });
+    }
+
+    /** Whether a listed job closed here was deleted and created again under its name since. */
+    private boolean recreated(JobObservation job) {
+        Long closed = closedCreatedMs.get(job.jobName());
+        return closed != null && job.creationTime() != null && job.creationTime().toEpochMilli() != closed;
+    }
+
+    /** Reads a job created again under the name of one closed here: from the start, as a new job. */
+    private void reopen(JobObservation job) {
+        closedCreatedMs.remove(job.jobName());
+        JobState s = new JobState(new JobPartition(region, account, job.jobName()),
+                JobOffset.START.withCreatedMs(job.creationTime().toEpochMilli()));
+        s.listed = job;
+        s.dueAtMs = time.milliseconds();
+        log.info("job {} was created again at {} after it closed here: reading it again", job.jobName(), job.creationTime());
+        queue.add(s);
+        open.put(s.name(), s);
+        if (reader.wantsDescribe(s)) {
+            describes.add(s);
+        }
+    }
+
+    /** A job closed: it leaves the open jobs, and its CreationTime is kept to tell it from one created again. */
+    private void closed(JobState job) {
+        open.remove(job.name());
+        if (job.offset.createdMs() != 0) {
+            closedCreatedMs.put(job.name(), job.offset.createdMs());
+        }
     }
 
     private void add(Collection<String> jobNames) {
@@ -234,6 +281,9 @@ public final class SourceEngine {
         for (Map.Entry<Map<String, Object>, JobPartition> e : partitions.entrySet()) {
             JobOffset offset = JobOffset.fromMap(stored == null ? null : stored.get(e.getKey()));
             if (offset.closed()) {
+                if (offset.createdMs() != 0) {
+                    closedCreatedMs.put(e.getValue().job(), offset.createdMs());
+                }
                 continue;
             }
             JobState s = new JobState(e.getValue(), offset);
@@ -368,28 +418,31 @@ public final class SourceEngine {
         }
         feedBudget(operation(call), outcome.error(), grantedAtMs);
         JobReader.Result result = reader.apply(job, call, outcome);
-        batch.records.addAll(result.records());
-        if (result.boundary()) {
-            commitTransaction(job, result.records());
-        }
+        emit(batch, job, result);
         reschedule(job);
         failIfEveryJobIsDenied();
         return true;
     }
 
     /**
-     * One denied job waits while the others go on, and so does one left when all the others are read and closed; but
-     * when IAM denies every job this task owns (once the listing has shown them all), the policy is wrong rather than
-     * scoped, nothing can be read, and the task fails with the reason instead of idling as RUNNING.
+     * One denied job waits while the others go on, and so does one left when all the others are read and closed (a
+     * policy scoped by resource); but when IAM denies every job this task owns (once the listing has shown them all),
+     * or every job still open while one of them was read before (a policy revoked), nothing can be read, and the task
+     * fails with the reason instead of idling as RUNNING.
      */
     private void failIfEveryJobIsDenied() {
         long denied = stats.jobsDenied.get();
-        if (denied == 0 || denied < known.size() || discovery != null && !discovery.listedOnce()) {
+        if (denied == 0 || denied < open.size() || discovery != null && !discovery.listedOnce()) {
+            return;
+        }
+        boolean revoked = open.values().stream()
+                .anyMatch(s -> JobReader.isDenied(s) && (s.answeredOnce || s.offset.stepsEmitted() > 0));
+        if (denied < known.size() && !revoked) {
             return;
         }
         String example = open.values().stream().filter(s -> s.readError != null).map(s -> s.name() + ": " + s.readError)
                 .findFirst().orElse("");
-        throw new ConnectException("IAM denies every one of this task's " + known.size() + " jobs; grant "
+        throw new ConnectException("IAM denies every one of this task's " + open.size() + " jobs still open; grant "
                 + "sagemaker:DescribeInferenceRecommendationsJob and sagemaker:ListInferenceRecommendationsJobSteps on "
                 + "them. For example, job " + example);
     }
@@ -431,7 +484,7 @@ public final class SourceEngine {
     private void reschedule(JobState job) {
         if (job.offset.closed()) {
             current = null;
-            open.remove(job.name());
+            closed(job);
         } else if (job.passStarted && job.dueAtMs <= time.milliseconds()) {
             current = job;
         } else {
@@ -457,15 +510,12 @@ public final class SourceEngine {
             aheadCursor = null;
         }
         JobReader.Result result = reader.describedAside(job, answer.outcome());
-        batch.records.addAll(result.records());
-        if (result.boundary()) {
-            commitTransaction(job, result.records());
-        }
+        emit(batch, job, result);
         if (reader.wantsDescribe(job)) {
             describes.add(job);
         }
         if (job.offset.closed()) {
-            open.remove(job.name());
+            closed(job);
         } else if (queued) {
             queue.add(job);
         }
@@ -545,8 +595,24 @@ public final class SourceEngine {
         return next;
     }
 
+    /**
+     * Adds one call's records to the batch and asks for a commit at a transaction boundary (a pass ended or was
+     * interrupted), or mid-pass once the open transaction is older than its bound.
+     */
+    private void emit(Batch batch, JobState job, JobReader.Result result) {
+        batch.records.addAll(result.records());
+        long now = time.milliseconds();
+        if (!result.records().isEmpty() && transactionOpenedAtMs < 0) {
+            transactionOpenedAtMs = now;
+        }
+        boolean old = transactionOpenedAtMs >= 0 && now - transactionOpenedAtMs >= transactionMaxAgeMs;
+        if (result.boundary() || old) {
+            commitTransaction(job, result.records());
+        }
+    }
+
     private void commitTransaction(JobState job, List<SourceRecord> records) {
-        if (transactions == null || !job.uncommittedRecords) {
+        if (transactions == null || !job.uncommittedRecords && transactionOpenedAtMs < 0) {
             return;
         }
         if (records.isEmpty()) {
@@ -555,6 +621,7 @@ public final class SourceEngine {
             transactions.commitTransaction(records.get(records.size() - 1));
         }
         job.uncommittedRecords = false;
+        transactionOpenedAtMs = -1;
     }
 
     private void waitUntil(long untilMs) throws InterruptedException {

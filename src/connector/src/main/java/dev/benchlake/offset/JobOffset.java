@@ -46,6 +46,8 @@ public final class JobOffset {
     static final String JOB_HASH = "job_hash";
     static final String CLOSED = "closed";
     static final String EMITTED = "emitted";
+    /** Present only when known: the job's CreationTime, epoch ms. */
+    static final String CREATED = "created";
     /** The only step field of format 1, with its entries. */
     static final String STEPS = "steps";
     private static final Pattern FORMAT_1_PAIR = Pattern.compile("[0-9a-f]+=[0-9a-f]+");
@@ -85,9 +87,17 @@ public final class JobOffset {
     private final int bucketBytes;
     private final String jobHash;
     private final boolean closed;
+    /** The job's CreationTime, epoch ms, which tells a job from one re-created under its name; 0 when not known. */
+    private final long createdMs;
 
     private JobOffset(String nextToken, long tokenIssuedAtMs, StepBucket[] buckets, int emitted, int bucketBytes,
             String jobHash, boolean closed) {
+        this(nextToken, tokenIssuedAtMs, buckets, emitted, bucketBytes, jobHash, closed, 0L);
+    }
+
+    private JobOffset(String nextToken, long tokenIssuedAtMs, StepBucket[] buckets, int emitted, int bucketBytes,
+            String jobHash, boolean closed, long createdMs) {
+        this.createdMs = createdMs;
         this.nextToken = nextToken;
         this.tokenIssuedAtMs = tokenIssuedAtMs;
         this.buckets = buckets;
@@ -147,7 +157,8 @@ public final class JobOffset {
     }
 
     public JobOffset withNextToken(String token, long issuedAtMs) {
-        return new JobOffset(token, token == null ? 0L : issuedAtMs, buckets, emitted, bucketBytes, jobHash, closed);
+        return new JobOffset(token, token == null ? 0L : issuedAtMs, buckets, emitted, bucketBytes, jobHash, closed,
+                createdMs);
     }
 
     /**
@@ -159,7 +170,7 @@ public final class JobOffset {
         long id = hexPrefix(stepId, ID_HEX, "step id");
         int hash = (int) hexPrefix(contentHash, HASH_HEX, "content hash");
         if (closed) {
-            return new JobOffset(nextToken, tokenIssuedAtMs, buckets, emitted + 1, bucketBytes, jobHash, closed);
+            return new JobOffset(nextToken, tokenIssuedAtMs, buckets, emitted + 1, bucketBytes, jobHash, closed, createdMs);
         }
         int b = (int) (id >>> 40);
         StepBucket before = buckets[b];
@@ -171,18 +182,28 @@ public final class JobOffset {
         copy[b] = after;
         int added = after.size() - (before == null ? 0 : before.size());
         int bytes = bucketBytes + added * StepBucket.STEP_CHARS + (before == null ? BUCKET_OVERHEAD : 0);
-        return new JobOffset(nextToken, tokenIssuedAtMs, copy, emitted + added, bytes, jobHash, closed);
+        return new JobOffset(nextToken, tokenIssuedAtMs, copy, emitted + added, bytes, jobHash, closed, createdMs);
     }
 
     public JobOffset withJobHash(String hash) {
-        return new JobOffset(nextToken, tokenIssuedAtMs, buckets, emitted, bucketBytes, hash, closed);
+        return new JobOffset(nextToken, tokenIssuedAtMs, buckets, emitted, bucketBytes, hash, closed, createdMs);
+    }
+
+    /** The job's CreationTime in epoch ms as this offset knows it; 0 when it does not. */
+    public long createdMs() {
+        return createdMs;
+    }
+
+    /** This offset, for the job created at {@code ms} (epoch ms). */
+    public JobOffset withCreatedMs(long ms) {
+        return new JobOffset(nextToken, tokenIssuedAtMs, buckets, emitted, bucketBytes, jobHash, closed, ms);
     }
 
     /** Closing drops the step hashes (a closed job is never read again) and keeps their count. */
     public JobOffset withClosed(boolean isClosed) {
         return isClosed
-                ? new JobOffset(nextToken, tokenIssuedAtMs, NO_BUCKETS, emitted, 0, jobHash, true)
-                : new JobOffset(nextToken, tokenIssuedAtMs, buckets, emitted, bucketBytes, jobHash, false);
+                ? new JobOffset(nextToken, tokenIssuedAtMs, NO_BUCKETS, emitted, 0, jobHash, true, createdMs)
+                : new JobOffset(nextToken, tokenIssuedAtMs, buckets, emitted, bucketBytes, jobHash, false, createdMs);
     }
 
     /**
@@ -216,6 +237,9 @@ public final class JobOffset {
                     return fixedValue(i);
                 }
             }
+            if (CREATED.equals(key)) {
+                return createdMs == 0 ? null : createdMs;
+            }
             int b = key instanceof String k ? Arrays.binarySearch(BUCKET_KEYS, k) : -1;
             return b < 0 || buckets[b] == null ? null : buckets[b].encoded();
         }
@@ -225,15 +249,16 @@ public final class JobOffset {
             return new AbstractSet<>() {
                 @Override
                 public Iterator<Entry<String, Object>> iterator() {
-                    return Stream.concat(
+                    return Stream.concat(Stream.concat(
                             IntStream.range(0, FIXED_KEYS.length).mapToObj(i -> entry(FIXED_KEYS[i], fixedValue(i))),
+                            createdMs == 0 ? Stream.<Entry<String, Object>>empty() : Stream.of(entry(CREATED, createdMs))),
                             IntStream.range(0, BUCKETS).filter(b -> buckets[b] != null)
                                     .mapToObj(b -> entry(BUCKET_KEYS[b], buckets[b].encoded()))).iterator();
                 }
 
                 @Override
                 public int size() {
-                    return FIXED_KEYS.length + (int) Arrays.stream(buckets).filter(Objects::nonNull).count();
+                    return FIXED_KEYS.length + (createdMs == 0 ? 0 : 1) + (int) Arrays.stream(buckets).filter(Objects::nonNull).count();
                 }
             };
         }
@@ -250,7 +275,8 @@ public final class JobOffset {
      */
     public int encodedSizeBytes() {
         return FIXED_BYTES + jsonBytes(nextToken) + Long.toString(tokenIssuedAtMs).length() + jsonBytes(jobHash)
-                + (closed ? 4 : 5) + Integer.toString(emitted).length() + bucketBytes;
+                + (closed ? 4 : 5) + Integer.toString(emitted).length() + bucketBytes
+                + (createdMs == 0 ? 0 : CREATED.length() + 4 + Long.toString(createdMs).length());
     }
 
     /** UTF-8 bytes of a JSON string literal with its quotes, or of {@code null}. */
@@ -314,8 +340,12 @@ public final class JobOffset {
             }
             emitted = n.intValue();
         }
+        Object created = map.get(CREATED);
+        if (created != null && !(created instanceof Number)) {
+            throw new IllegalArgumentException("offset field '" + CREATED + "' must be a number, was " + created);
+        }
         JobOffset read = new JobOffset(token, issued == null ? 0L : ((Number) issued).longValue(), steps.buckets, emitted,
-                steps.bucketBytes, jobHash, false);
+                steps.bucketBytes, jobHash, false, created == null ? 0L : ((Number) created).longValue());
         return Boolean.TRUE.equals(closed) ? read.withClosed(true) : read;
     }
 
@@ -380,13 +410,13 @@ public final class JobOffset {
     @Override
     public boolean equals(Object o) {
         return o instanceof JobOffset other && tokenIssuedAtMs == other.tokenIssuedAtMs && closed == other.closed
-                && emitted == other.emitted && Objects.equals(nextToken, other.nextToken)
+                && emitted == other.emitted && createdMs == other.createdMs && Objects.equals(nextToken, other.nextToken)
                 && Objects.equals(jobHash, other.jobHash) && Arrays.equals(buckets, other.buckets);
     }
 
     @Override
     public int hashCode() {
-        return 31 * Objects.hash(nextToken, tokenIssuedAtMs, emitted, jobHash, closed) + Arrays.hashCode(buckets);
+        return 31 * Objects.hash(nextToken, tokenIssuedAtMs, emitted, jobHash, closed, createdMs) + Arrays.hashCode(buckets);
     }
 
     @Override

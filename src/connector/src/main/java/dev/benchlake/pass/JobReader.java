@@ -8,13 +8,10 @@ import java.util.Map;
 import java.util.Random;
 
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.benchlake.api.ApiErrorKind;
 import dev.benchlake.api.ApiException;
 import dev.benchlake.api.JobObservation;
 import dev.benchlake.api.JobStatuses;
@@ -22,12 +19,9 @@ import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.api.StepObservation;
 import dev.benchlake.metrics.TaskStats;
 import dev.benchlake.offset.JobOffset;
-import dev.benchlake.record.RecordSchemas;
 import dev.benchlake.record.StepIdentity;
-import dev.benchlake.record.StepRecords;
 import dev.benchlake.retry.Backoff;
 import dev.benchlake.retry.CredentialsWatch;
-import dev.benchlake.retry.ErrorPolicy;
 
 /**
  * Reads jobs one API call at a time: {@link #nextCall} says which call a job needs, {@link #call} makes it (on any
@@ -40,8 +34,11 @@ public final class JobReader {
 
     private static final Logger log = LoggerFactory.getLogger(JobReader.class);
 
-    /** Empty pages in a row after which the token is taken as not making progress. */
-    public static final int MAX_CONSECUTIVE_EMPTY_PAGES = 50;
+    /**
+     * Pages in a row without a step new to the pass after which the pass ends and the job backs off: AWS's tokens are
+     * opaque and may differ on every call, so progress is new step content, not new tokens.
+     */
+    public static final int MAX_PAGES_WITHOUT_PROGRESS = 50;
     /** Restarts of one pass after which the job waits for the next poll interval. */
     public static final int MAX_PASS_RESTARTS = 3;
     public static final String CLOSE_COMPLETE = "COMPLETE";
@@ -50,11 +47,10 @@ public final class JobReader {
     private final RecommenderApi api;
     private final ReaderSettings settings;
     private final Time time;
-    private final Backoff backoff;
-    /** Rechecks of a job never read yet: from the poll interval up to errors.not.found.recheck.max.ms. */
-    private final Backoff notFoundRecheck;
     private final CredentialsWatch credentials;
     private final TaskStats stats;
+    private final PassRecords records;
+    private final PassFailures failures;
 
     public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats) {
         this(api, settings, time, random, stats, new CredentialsWatch(settings.errors().credentialsFailureTimeout()));
@@ -67,11 +63,14 @@ public final class JobReader {
         this.settings = settings;
         this.time = time;
         // a job retries at least once a poll interval (and never waits less than a second between tries)
-        this.backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())), random);
-        this.notFoundRecheck = new Backoff(settings.pollInterval().multipliedBy(2), settings.errors().notFoundRecheckMax(),
-                random);
+        Backoff backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())), random);
+        // rechecks of a job never read yet: from the poll interval up to errors.not.found.recheck.max.ms
+        Backoff notFoundRecheck = new Backoff(settings.pollInterval().multipliedBy(2),
+                settings.errors().notFoundRecheckMax(), random);
         this.credentials = credentials;
         this.stats = stats;
+        this.records = new PassRecords(settings, stats);
+        this.failures = new PassFailures(settings, stats, backoff, notFoundRecheck, credentials, records);
     }
 
     /** What one call produced: records, and whether a pass ended or was interrupted (a transaction boundary). */
@@ -89,7 +88,7 @@ public final class JobReader {
     public ApiCall nextCall(JobState s, long now) {
         if (!s.passStarted) {
             // a listed job's describe, for its input configuration only, is made beside its passes (wantsDescribe)
-            if (s.listed == null) {
+            if (s.listed == null || s.statusWanted) {
                 return ApiCall.describe(s.name());
             }
             return ApiCall.listSteps(s.name(), startToken(s, now));
@@ -135,16 +134,17 @@ public final class JobReader {
             return Result.NOTHING;
         }
         if (call.kind() == ApiCall.Kind.DESCRIBE) {
-            return outcome.failed() ? failed(s, outcome.error(), now) : described(s, outcome.job(), now);
+            return outcome.failed() ? failures.failed(s, outcome.error(), now) : described(s, outcome.job(), now);
         }
         String token = call.token();
         if (!s.passStarted) {
             // discovery keeps the job's summary fresh; the input configuration was described once (or not wanted)
             beginPass(s, token);
             s.job = s.listed.withInputConfig(s.inputConfig);
+            JobIdentity.identify(s, s.job);
         }
         if (outcome.failed()) {
-            return failed(s, outcome.error(), now);
+            return failures.failed(s, outcome.error(), now);
         }
         answered(s);
         JobOffset before = s.offset;
@@ -156,8 +156,15 @@ public final class JobReader {
             s.passTokens.add(token);
         }
         Instant observedAt = Instant.ofEpochMilli(now);
-        List<Pending> out = new ArrayList<>();
+        List<PassRecords.Pending> out = new ArrayList<>();
+        boolean progress = false;
         for (StepObservation step : page.steps()) {
+            progress |= s.passStepKeys.add(StepIdentity.identifiable(step) && StepIdentity.namesEndpoint(step)
+                    ? StepIdentity.stepId(step) : step);
+            if (neverRuns(s, step)) {
+                // the job failed or was stopped before this benchmark got an endpoint: it will never run
+                continue;
+            }
             if (!JobStatuses.isTerminal(step.status())) {
                 s.passAllTerminal = false;
             }
@@ -171,19 +178,21 @@ public final class JobReader {
                 same.step = step;
                 same.count++;
             } else {
-                emitIfChanged(s, step, 1, observedAt, now, out);
+                records.emitIfChanged(s, step, 1, observedAt, now, out);
             }
         }
-        s.consecutiveEmptyPages = page.steps().isEmpty() ? s.consecutiveEmptyPages + 1 : 0;
+        s.pagesWithoutProgress = progress ? 0 : s.pagesWithoutProgress + 1;
         String next = page.nextToken();
         log.debug("job {}: page {} with {} steps, {} changed, more={}", s.name(), s.passPages, page.steps().size(),
                 out.size(), next != null);
         boolean boundary = false;
         if (next != null && (next.equals(token) || s.passTokens.contains(next))) {
-            restartPass(s, now, "the API returned a NextToken it had already returned in this pass");
+            failures.restartPass(s, now, "the API returned a NextToken it had already returned in this pass");
             boundary = true;
-        } else if (next != null && s.consecutiveEmptyPages >= MAX_CONSECUTIVE_EMPTY_PAGES) {
-            restartPass(s, now, s.consecutiveEmptyPages + " empty pages in a row");
+        } else if (next != null && s.pagesWithoutProgress >= MAX_PAGES_WITHOUT_PROGRESS) {
+            // reading on from page 1 would likely meet the same: the pass ends and the job waits a poll interval
+            s.passRestarts = MAX_PASS_RESTARTS;
+            failures.restartPass(s, now, s.pagesWithoutProgress + " pages in a row without a step new to this pass");
             boundary = true;
         } else if (next != null) {
             s.offset = s.offset.withNextToken(next, now);
@@ -193,39 +202,34 @@ public final class JobReader {
             if (!s.passPartial) {
                 // counts are complete only after a pass from page 1
                 for (Map.Entry<String, JobState.NoEndpointSteps> e : s.passNoEndpoint.entrySet()) {
-                    emitIfChanged(s, e.getValue().step, e.getValue().count, observedAt, now, out);
+                    records.emitIfChanged(s, e.getValue().step, e.getValue().count, observedAt, now, out);
                 }
             }
             endPass(s, now, out);
             boundary = true;
         }
         if (s.offset.encodedSizeBytes() > settings.offsetMaxBytes()) {
-            return offsetTooLarge(s, now);
+            return failures.offsetTooLarge(s, now);
         }
         if (!out.isEmpty()) {
             s.uncommittedRecords = true;
         }
-        return new Result(toRecords(s, out, before), boundary);
+        return new Result(records.toRecords(s, out, before), boundary);
     }
 
-    /** Adds the step's record when its content is new for this job. */
-    private void emitIfChanged(JobState s, StepObservation step, int identical, Instant observedAt, long now,
-            List<Pending> out) {
-        String id = StepIdentity.stepId(step);
-        Struct value = StepRecords.stepValue(step, id, identical, s.job, settings.context(), observedAt);
-        String hash = value.getString("content_hash");
-        if (s.offset.alreadyEmitted(id, hash)) {
-            return;
-        }
-        s.offset = s.offset.withStep(id, hash);
-        out.add(new Pending(settings.topic(), RecordSchemas.STEP_KEY, StepRecords.stepKey(value),
-                RecordSchemas.STEP, value, now));
-        stats.stepRecords.incrementAndGet();
+    /**
+     * A step of a FAILED or STOPPED job that is still waiting for its endpoint: the job will never run it, so it
+     * neither keeps the job open nor becomes a row (it cannot be identified without an endpoint or an end).
+     */
+    private static boolean neverRuns(JobState s, StepObservation step) {
+        return s.job != null && ("FAILED".equals(s.job.status()) || "STOPPED".equals(s.job.status()))
+                && !StepIdentity.namesEndpoint(step) && !JobStatuses.isTerminal(step.status());
     }
 
     /** A call about the job was answered: whatever kept it from being read is over. */
     private void answered(JobState s) {
         credentials.succeeded();
+        s.answeredOnce = true;
         s.consecutiveFailures = 0;
         s.notFoundAnswers = 0;
         if (s.readError != null) {
@@ -243,7 +247,16 @@ public final class JobReader {
     private Result described(JobState s, JobObservation job, long now) {
         answered(s);
         s.job = job;
+        JobIdentity.identify(s, job);
+        if (s.listed != null) {
+            // fresher than the listing: the passes that follow read the job's status from here
+            s.listed = job;
+        }
+        s.statusWanted = false;
         s.described = true;
+        // a record held for the describe made beside the passes is emitted by the pass this one starts
+        s.jobRecordHeld = false;
+        s.heldCloseable = false;
         s.inputConfig = job.inputConfig();
         beginPass(s, startToken(s, now));
         s.dueAtMs = now;
@@ -268,9 +281,16 @@ public final class JobReader {
         s.startPass(token != null);
     }
 
-    private void endPass(JobState s, long now, List<Pending> out) {
-        boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal
+    private void endPass(JobState s, long now, List<PassRecords.Pending> out) {
+        if (s.passUnbuildable == 0 && !s.passPartial) {
+            s.buildError = null;
+        }
+        boolean closeable = !s.passPartial && s.passUnidentified == 0 && s.passUnbuildable == 0 && s.passAllTerminal
                 && s.job != null && JobStatuses.isTerminal(s.job.status());
+        // every step is done but the listing's status is not: the job itself has likely finished since it was listed,
+        // and step pages do not say; its next pass starts with a describe instead of waiting for the next listing
+        s.statusWanted = !s.passPartial && s.passUnidentified == 0 && s.passAllTerminal && s.job != null
+                && !JobStatuses.isTerminal(s.job.status()) && s.listed != null;
         long grace = settings.terminalGrace().toMillis();
         if (!closeable) {
             s.closeableSinceMs = 0;
@@ -289,7 +309,7 @@ public final class JobReader {
             s.heldCloseable = closeable;
             closeable = false;
         } else {
-            emitJobIfChanged(s, closeable, reason, now, out);
+            records.emitJobIfChanged(s, closeable, reason, now, out);
         }
         s.endPass();
         if (closeable) {
@@ -332,31 +352,16 @@ public final class JobReader {
     public Result describedAside(JobState s, ApiOutcome outcome) {
         long now = time.milliseconds();
         if (outcome.failed()) {
-            ApiException e = outcome.error();
-            ErrorPolicy.Reaction reaction = ErrorPolicy.reactionTo(e.kind());
-            if (reaction == ErrorPolicy.Reaction.FAIL_TASK) {
-                throw new ConnectException("Benchlake cannot describe job " + s.name() + ": " + e.getMessage(), e);
-            }
-            boolean giveUp = reaction == ErrorPolicy.Reaction.DENIED || reaction == ErrorPolicy.Reaction.RESTART_PASS
-                    || reaction == ErrorPolicy.Reaction.NOT_FOUND
-                    && s.describeFailures + 1 >= settings.errors().notFoundCloseAnswers();
-            if (!giveUp) {
-                if (reaction == ErrorPolicy.Reaction.CREDENTIALS) {
-                    credentials.failed(now, e);
-                    stats.transientErrors.incrementAndGet();
-                } else if (reaction == ErrorPolicy.Reaction.BACK_OFF) {
-                    stats.countRetried(e.kind());
-                }
-                s.describeDueAtMs = now + backoff.delayMs(++s.describeFailures);
+            if (!failures.describeGivesUp(s, outcome.error(), now)) {
                 return Result.NOTHING;
             }
-            log.warn("job {}: {}; its input configuration stays empty on the jobs topic", s.name(), e.getMessage());
         } else {
             credentials.succeeded();
             s.inputConfig = outcome.job().inputConfig();
         }
         s.described = true;
         s.describeFailures = 0;
+        s.describeNotFoundSinceMs = 0;
         if (s.job != null) {
             s.job = s.job.withInputConfig(s.inputConfig);
         }
@@ -366,8 +371,8 @@ public final class JobReader {
         boolean close = s.heldCloseable;
         s.jobRecordHeld = false;
         s.heldCloseable = false;
-        List<Pending> out = new ArrayList<>();
-        emitJobIfChanged(s, close, close ? CLOSE_COMPLETE : null, now, out);
+        List<PassRecords.Pending> out = new ArrayList<>();
+        records.emitJobIfChanged(s, close, close ? CLOSE_COMPLETE : null, now, out);
         if (close) {
             log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
                     s.name(), s.job.status(), s.offset.stepsEmitted());
@@ -376,108 +381,7 @@ public final class JobReader {
         if (!out.isEmpty()) {
             s.uncommittedRecords = true;
         }
-        return new Result(toRecords(s, out, s.offset), true);
-    }
-
-    /** Adds the job's record when what Benchlake knows of it changed (closed, its error, the API's fields). */
-    private void emitJobIfChanged(JobState s, boolean closed, String reason, long now, List<Pending> out) {
-        String jobHash = StepRecords.jobContentHash(s.job, closed, reason, s.readError);
-        if (!jobHash.equals(s.offset.jobHash())) {
-            s.offset = s.offset.withJobHash(jobHash).withClosed(closed);
-            out.add(jobRecord(s, closed, reason, jobHash, now));
-        }
-    }
-
-    private Pending jobRecord(JobState s, boolean closed, String reason, String hash, long now) {
-        stats.jobRecords.incrementAndGet();
-        Struct value = StepRecords.jobValue(s.name(), s.job, closed, reason, s.readError, s.offset.stepsEmitted(), hash,
-                settings.context(), Instant.ofEpochMilli(now));
-        return new Pending(settings.jobsTopic(), RecordSchemas.JOB_KEY, StepRecords.jobKey(value),
-                RecordSchemas.JOB, value, now);
-    }
-
-    private void restartPass(JobState s, long now, String why) {
-        stats.tokenRestarts.incrementAndGet();
-        s.offset = s.offset.withNextToken(null, 0L);
-        s.passRestarts++;
-        if (s.passRestarts > MAX_PASS_RESTARTS) {
-            log.warn("job {}: {}; pass restarted {} times, trying again in {} ms", s.name(), why, s.passRestarts - 1,
-                    settings.pollInterval().toMillis());
-            s.endPass();
-            s.dueAtMs = now + settings.pollInterval().toMillis();
-        } else {
-            log.info("job {}: {}; reading the job again from page 1 (emitted steps are not emitted twice)", s.name(), why);
-            int restarts = s.passRestarts;
-            s.startPass(false);
-            s.passRestarts = restarts;
-            s.dueAtMs = now;
-        }
-    }
-
-    private Result failed(JobState s, ApiException e, long now) {
-        switch (ErrorPolicy.reactionTo(e.kind())) {
-            case FAIL_TASK -> throw new ConnectException("Benchlake cannot read job " + s.name() + ": " + e.getMessage(), e);
-            case RESTART_PASS -> {
-                restartPass(s, now, "the API rejected the NextToken (" + e.getMessage() + ")");
-                return new Result(List.of(), true);
-            }
-            case NOT_FOUND -> {
-                return notFound(s, now);
-            }
-            case DENIED -> {
-                return denied(s, e, now);
-            }
-            case CREDENTIALS -> {
-                credentials.failed(now, e);
-                stats.transientErrors.incrementAndGet();
-            }
-            case BACK_OFF -> stats.countRetried(e.kind());
-            default -> throw new IllegalStateException("unhandled " + e.kind());
-        }
-        s.consecutiveFailures++;
-        long waitMs = backoff.delayMs(s.consecutiveFailures);
-        String token = s.passStarted ? s.offset.nextToken() : null;
-        if (token != null && e.kind() != ApiErrorKind.THROTTLED && ++s.tokenFailures >= settings.errors().tokenMaxFailures()) {
-            restartPass(s, now, "the page of the NextToken failed " + s.tokenFailures + " times in a row (" + e.getMessage() + ")");
-            s.dueAtMs = now + waitMs;
-            return new Result(List.of(), true);
-        }
-        if (token != null && now + waitMs - s.offset.tokenIssuedAtMs() > settings.tokenMaxAge().toMillis()) {
-            // the token would be older than pagination.token.max.age.ms when tried again
-            restartPass(s, now, "the NextToken would be older than " + settings.tokenMaxAge().toMillis() + " ms");
-            s.dueAtMs = now + waitMs;
-            return new Result(List.of(), true);
-        }
-        if (e.kind() == ApiErrorKind.JOB_ERROR) {
-            log.warn("job {}: {}; trying again in {} ms, other jobs go on", s.name(), e.getMessage(), waitMs);
-        } else {
-            log.debug("job {}: {} ({}); backing off {} ms", s.name(), e.kind(), e.getMessage(), waitMs);
-        }
-        s.dueAtMs = now + waitMs;
-        return new Result(List.of(), s.uncommittedRecords);
-    }
-
-    /**
-     * IAM denies a call about this job (a policy scoped by resource ARN): the job alone waits, long; it is logged
-     * once, counted, and its record on the jobs topic says why. The task goes on with the other jobs.
-     */
-    private Result denied(JobState s, ApiException e, long now) {
-        long retryMs = settings.errors().accessDeniedRetry().toMillis();
-        List<Pending> out = new ArrayList<>();
-        if (s.readError == null) {
-            log.warn("job {}: access denied, other jobs go on; trying it again in {} ms: {}", s.name(), retryMs,
-                    e.getMessage());
-            stats.jobsDenied.incrementAndGet();
-        }
-        s.readError = "access denied: " + e.getMessage();
-        s.consecutiveFailures = 0;
-        emitJobIfChanged(s, false, null, now, out);
-        s.endPass();
-        s.dueAtMs = now + retryMs;
-        if (!out.isEmpty()) {
-            s.uncommittedRecords = true;
-        }
-        return new Result(toRecords(s, out, s.offset), true);
+        return new Result(records.toRecords(s, out, s.offset), true);
     }
 
     /** True while IAM denies calls about this job. */
@@ -485,93 +389,4 @@ public final class JobReader {
         return s.readError != null && s.readError.startsWith("access denied");
     }
 
-    /**
-     * The job answered not found. AWS's control plane is eventually consistent, so one answer is a signal: a job read
-     * before is closed only after several answers spread over time; one never read is checked again with backoff.
-     */
-    private Result notFound(JobState s, long now) {
-        boolean seenBefore = s.job != null || s.offset.jobHash() != null;
-        s.endPass();
-        if (!seenBefore) {
-            s.notFoundAnswers++;
-            long waitMs = notFoundRecheck.delayMs(s.notFoundAnswers);
-            if (!s.notFoundLogged) {
-                log.warn("job {} does not exist in {}; other jobs go on, and this one is checked again with backoff "
-                        + "(next in {} ms, at most every {} ms)", s.name(), settings.context().region(), waitMs,
-                        settings.errors().notFoundRecheckMax().toMillis());
-                s.notFoundLogged = true;
-                stats.jobsNotFound.incrementAndGet();
-            }
-            s.dueAtMs = now + waitMs;
-            return Result.NOTHING;
-        }
-        if (s.notFoundAnswers++ == 0) {
-            s.notFoundSinceMs = now;
-        }
-        int answers = settings.errors().notFoundCloseAnswers();
-        long span = settings.errors().notFoundCloseAfter().toMillis();
-        if (s.notFoundAnswers < answers || now - s.notFoundSinceMs < span) {
-            // spread the answers over the span: a job that vanished for a minute comes back before it closes
-            long waitMs = Math.max(Backoff.BASE_MS, span / Math.max(1, answers - 1));
-            log.info("job {} answered not found ({} of {} answers over {} ms before it closes); checking again in {} ms",
-                    s.name(), s.notFoundAnswers, answers, span, waitMs);
-            s.dueAtMs = now + waitMs;
-            return new Result(List.of(), s.uncommittedRecords);
-        }
-        log.info("job {} no longer exists ({} not-found answers over {} ms): closed after {} steps", s.name(),
-                s.notFoundAnswers, now - s.notFoundSinceMs, s.offset.stepsEmitted());
-        stats.jobsNotFound.incrementAndGet();
-        stats.jobsClosed.incrementAndGet();
-        s.offset = s.offset.withNextToken(null, 0L);
-        List<Pending> out = new ArrayList<>();
-        emitJobIfChanged(s, true, CLOSE_NOT_FOUND, now, out);
-        if (!s.offset.closed()) {
-            s.offset = s.offset.withClosed(true);
-        }
-        s.uncommittedRecords = true;
-        return new Result(toRecords(s, out, s.offset), true);
-    }
-
-    /**
-     * The job's offset would grow past offset.max.bytes: past the producer's request size, it could never be
-     * committed (under exactly-once the transaction would fail forever). The job stops here, with an error that
-     * names it; what was emitted before stays committed.
-     */
-    private Result offsetTooLarge(JobState s, long now) {
-        int size = s.offset.encodedSizeBytes();
-        s.readError = "offset of " + size + " bytes would exceed offset.max.bytes=" + settings.offsetMaxBytes()
-                + " after " + s.offset.stepsEmitted() + " steps: raise producer.override.max.request.size, the offsets "
-                + "topic's max.message.bytes and offset.max.bytes together to read this job";
-        log.error("job {} is not read any more: {}", s.name(), s.readError);
-        s.stopped = true;
-        s.endPass();
-        s.dueAtMs = Long.MAX_VALUE;
-        return new Result(List.of(), true);
-    }
-
-    /**
-     * Builds the records of one call. The last carries the job's offset after the call; the others the offset before
-     * it, so that whichever of them Connect commits last (without exactly-once, the last one acknowledged in order),
-     * a restart never skips a step that was not sent: it reads the page again instead. Two offset maps per call,
-     * not one per record, keep a pass over n steps O(n).
-     */
-    private List<SourceRecord> toRecords(JobState s, List<Pending> pending, JobOffset before) {
-        List<SourceRecord> records = new ArrayList<>(pending.size());
-        if (pending.isEmpty()) {
-            return records;
-        }
-        Map<String, Object> partition = s.partition.toMap();
-        Map<String, Object> beforeMap = pending.size() > 1 ? before.toMap() : null;
-        for (int i = 0; i < pending.size(); i++) {
-            Pending p = pending.get(i);
-            Map<String, Object> offset = i == pending.size() - 1 ? s.offset.toMap() : beforeMap;
-            records.add(new SourceRecord(partition, offset, p.topic(), null, p.keySchema(), p.key(), p.valueSchema(),
-                    p.value(), p.timestamp()));
-        }
-        return records;
-    }
-
-    private record Pending(String topic, org.apache.kafka.connect.data.Schema keySchema, Struct key,
-            org.apache.kafka.connect.data.Schema valueSchema, Struct value, long timestamp) {
-    }
 }

@@ -12,6 +12,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.benchlake.api.ApiErrorKind;
+import dev.benchlake.api.ApiException;
 import dev.benchlake.api.FakeRecommenderApi;
 import dev.benchlake.api.JobFilter;
 import dev.benchlake.api.JobObservation;
@@ -106,7 +108,68 @@ class JobDiscoveryTest {
         List<String> found = listing(d, 0);
         assertThat(tokensAsked).containsExactly(null, "A", "B");
         assertThat(found).containsExactly("job-1", "job-2", "job-3");
-        assertThat(d.listedOnce()).isTrue();
+        assertThat(d.listedOnce()).as("a listing ended by a loop is not complete").isFalse();
         assertThat(d.dueAtMs).as("listed again at the next interval").isEqualTo(Duration.ofMinutes(5).toMillis());
+        assertThat(d.nextCall().modifiedAfter()).as("the watermark does not pass pages never read").isNull();
+    }
+
+    @Test
+    void aListingWhoseTokensAreAlwaysRejectedBacksOffAndKeepsItsWatermark() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 150; i++) {
+            api.put(job("job-" + i, t.plusSeconds(i)), List.of());
+        }
+        Duration interval = Duration.ofMinutes(5);
+        boolean[] rejecting = {false};
+        dev.benchlake.api.RecommenderApi rejects = new dev.benchlake.api.RecommenderApi() {
+            @Override
+            public JobObservation describeJob(String jobName) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public JobPage listJobs(JobFilter filter, Instant modifiedAfter, int maxResults, String nextToken) {
+                if (rejecting[0] && nextToken != null) {
+                    throw new ApiException(ApiErrorKind.TOKEN_REJECTED, "ListInferenceRecommendationsJobs",
+                            "invalid token", null);
+                }
+                return api.listJobs(filter, modifiedAfter, maxResults, nextToken);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        JobDiscovery d = new JobDiscovery(rejects, JobFilter.NONE, 0, 1, interval, Duration.ofMinutes(10), new Random(1),
+                stats);
+        assertThat(listing(d, 0)).hasSize(150);
+        Instant watermark = d.nextCall().modifiedAfter();
+        assertThat(watermark).isEqualTo(t.plusSeconds(149).minus(Duration.ofMinutes(10)));
+
+        // every token is rejected from now on: page 1 is read, page 2 fails, page 1 again, and so on
+        rejecting[0] = true;
+        long now = interval.toMillis();
+        long lastWait = 0;
+        for (int round = 1; round <= 8; round++) {
+            for (int i = 150; i < 300; i++) {
+                api.put(job("job-" + i, t.plusSeconds(3_600 + i)), List.of());
+            }
+            d.step(now);
+            assertThat(d.dueAtMs).as("page 2 is asked for at once").isEqualTo(now);
+            d.step(now);
+            long wait = d.dueAtMs - now;
+            // Backoff's bound doubles from 200 ms, the wait is between half and all of it
+            long bound = Math.min(interval.toMillis(), 200L << (round - 1));
+            assertThat(wait).as("round %d backs off", round).isBetween(bound / 2, bound);
+            lastWait = wait;
+            assertThat(d.nextCall().modifiedAfter()).as("no complete listing: the watermark stays").isEqualTo(watermark);
+            now = d.dueAtMs;
+        }
+        assertThat(lastWait).as("the backoff grew").isGreaterThan(6_400);
     }
 }

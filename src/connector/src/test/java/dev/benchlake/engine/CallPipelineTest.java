@@ -168,4 +168,39 @@ class CallPipelineTest {
         assertThat(made).containsExactly(a1);
         assertThat(p.hasRoom()).isFalse();
     }
+
+    @Test
+    void answersFetchedAheadAndThrownAwayAreReportedOnceEachForTheBudget() throws InterruptedException {
+        ConcurrentLinkedQueue<ApiOutcome> reported = new ConcurrentLinkedQueue<>();
+        CountDownLatch release = new CountDownLatch(1);
+        CallPipeline p = pipeline(2, call -> {
+            if ("token-slow".equals(call.token())) {
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return ApiOutcome.failed(new ApiException(ApiErrorKind.THROTTLED, "ListInferenceRecommendationsJobSteps",
+                        "Rate exceeded", null));
+            }
+            return answer(call);
+        });
+        p.onDiscarded((call, outcome, startedAtMs) -> reported.add(outcome));
+
+        // answered, then thrown away: reported at once
+        p.start(JOB, List.of(ApiCall.listSteps(JOB, "token-a")));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> p.answered(JOB));
+        assertThat(p.take(JOB, ApiCall.listSteps(JOB, "token-b"))).isNull();
+        assertThat(reported).hasSize(1);
+        assertThat(reported.peek().page().steps()).hasSize(1);
+
+        // thrown away while under way: reported when its answer (a throttle) arrives
+        p.start("other", List.of(ApiCall.listSteps("other", "token-slow")));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> made.contains(ApiCall.listSteps("other", "token-slow")));
+        assertThat(p.holds("other", ApiCall.listSteps("other", null))).isFalse();
+        release.countDown();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> reported.size() == 2);
+        assertThat(reported).last().satisfies(o -> assertThat(o.error().kind()).isEqualTo(ApiErrorKind.THROTTLED));
+        assertThat(stats.callsDiscarded).hasValue(2);
+    }
 }

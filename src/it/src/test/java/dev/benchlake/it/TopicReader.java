@@ -58,7 +58,12 @@ public final class TopicReader implements AutoCloseable {
 
     /** Reads until the records seen so far satisfy the condition. */
     public List<Rec> awaitUntil(String what, Predicate<List<Rec>> condition) {
-        Awaitility.await(what).atMost(ConnectHarness.TIMEOUT).pollDelay(Duration.ZERO)
+        return awaitUntil(what, ConnectHarness.TIMEOUT, condition);
+    }
+
+    /** Reads until the records seen so far satisfy the condition, for at most {@code atMost}. */
+    public List<Rec> awaitUntil(String what, Duration atMost, Predicate<List<Rec>> condition) {
+        Awaitility.await(what).atMost(atMost).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(100)).until(() -> condition.test(drain()));
         return drain();
     }
