@@ -2,16 +2,13 @@ package dev.benchlake.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,9 +96,8 @@ public final class SourceEngine {
     private final long transactionMaxAgeMs;
     /** When the first record not yet covered by a commit request was emitted; -1 when there is none. */
     private long transactionOpenedAtMs = -1;
-    /** Open jobs waiting for their next call, by due time; a job's due time does not change while it is here. */
-    private final NavigableSet<JobState> queue =
-            new TreeSet<>(Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name));
+    /** Open jobs waiting for their next call, live ones before the backlog; a job's due time does not change here. */
+    private final DueQueue queue = new DueQueue();
     private final CallPipeline pipeline;
     /** Every job this task owns, open or closed, so discovery adds each once. */
     private final Set<String> known = new HashSet<>();
@@ -111,8 +107,6 @@ public final class SourceEngine {
     private final Map<String, JobState> open = new HashMap<>();
     private final Object wakeUp = new Object();
     private JobState current;
-    /** The last job whose calls were started ahead; the next ones to start are after it in the queue. */
-    private JobState aheadCursor;
     private volatile boolean stopping;
     /** Listing calls run here, off the poll thread; the one under way and the page it asks for. */
     private final ExecutorService listingThread;
@@ -304,10 +298,16 @@ public final class SourceEngine {
             boolean more = true;
             while (more && !stopping && !batch.full(time.milliseconds())) {
                 long now = time.milliseconds();
+                // in order of priority: the pass in progress, live jobs due for their poll, the listing, then the
+                // backlog and its describes
+                if (current != null || queue.liveDue(now)) {
+                    more = readJob(nextDue(now), now, batch);
+                    continue;
+                }
                 describes.start(budgets, now);
                 if (discoveryDue(now)) {
                     more = listJobs(now, batch);
-                } else if (current == null && applyDescribe(batch)) {
+                } else if (applyDescribe(batch)) {
                     more = true;
                 } else {
                     JobState job = nextDue(now);
@@ -506,9 +506,6 @@ public final class SourceEngine {
         feedBudget(ApiOperation.DESCRIBE, answer.outcome().error(), answer.grantedAtMs());
         // its due time may change: out of the queue while it does
         boolean queued = queue.remove(job);
-        if (job == aheadCursor) {
-            aheadCursor = null;
-        }
         JobReader.Result result = reader.describedAside(job, answer.outcome());
         emit(batch, job, result);
         if (reader.wantsDescribe(job)) {
@@ -534,7 +531,7 @@ public final class SourceEngine {
     private void snapshot() {
         openJobsSnapshot = queue.size() + (current == null ? 0 : 1);
         knownSnapshot = known.size();
-        oldestDueAtSnapshot = queue.isEmpty() ? Long.MAX_VALUE : queue.first().dueAtMs;
+        oldestDueAtSnapshot = queue.nextDueAtMs();
     }
 
     /**
@@ -546,10 +543,9 @@ public final class SourceEngine {
         if (!pipeline.hasRoom() || pipeline.size() >= limit) {
             return;
         }
-        // the jobs before the cursor had their calls started already; from the head again once it has been taken
-        Iterable<JobState> candidates = aheadCursor == null ? queue : queue.tailSet(aheadCursor, false);
-        for (JobState s : candidates) {
-            if (s.dueAtMs > now || !pipeline.hasRoom() || pipeline.size() >= limit) {
+        // in the order the jobs will be read: the jobs whose calls are under way already, then the next ones
+        for (JobState s : queue.due(now, pipeline.size() + limit)) {
+            if (!pipeline.hasRoom() || pipeline.size() >= limit) {
                 return;
             }
             if (pipeline.holds(s.name())) {
@@ -564,15 +560,11 @@ public final class SourceEngine {
                 return;
             }
             pipeline.start(s.name(), calls.subList(0, granted));
-            aheadCursor = s;
         }
     }
 
     private long nextWakeUp() {
-        long next = Long.MAX_VALUE;
-        if (!queue.isEmpty()) {
-            next = queue.first().dueAtMs;
-        }
+        long next = queue.nextDueAtMs();
         if (discovery != null) {
             next = Math.min(next, discovery.dueAtMs);
         }
@@ -585,14 +577,7 @@ public final class SourceEngine {
             current = null;
             return c;
         }
-        if (queue.isEmpty() || queue.first().dueAtMs > now) {
-            return null;
-        }
-        JobState next = queue.pollFirst();
-        if (next == aheadCursor) {
-            aheadCursor = null;
-        }
-        return next;
+        return queue.pollDue(now);
     }
 
     /**

@@ -82,6 +82,10 @@ class SourceEngineCallsTest {
     }
 
     private SourceEngine start(RecommenderApi api, long graceMs, long pollIntervalMs) {
+        return start(api, graceMs, pollIntervalMs, 1000);
+    }
+
+    private SourceEngine start(RecommenderApi api, long graceMs, long pollIntervalMs, double requestsPerSecond) {
         Map<String, String> props = new HashMap<>();
         props.put("aws.region", "us-east-1");
         props.put("discovery.enabled", "true");
@@ -90,7 +94,7 @@ class SourceEngineCallsTest {
         props.put("page.size", Integer.toString(PAGE_SIZE));
         props.put("poll.interval.ms", Long.toString(pollIntervalMs));
         props.put("terminal.grace.period.ms", Long.toString(graceMs));
-        props.put("api.max.requests.per.second", "1000");
+        props.put("api.max.requests.per.second", Double.toString(requestsPerSecond));
         props.put("api.max.concurrent.requests", "4");
         BenchlakeSourceConfig config = new BenchlakeSourceConfig(props);
         SourceEngine engine = new SourceEngine(api, config, 0, 1, Time.SYSTEM, new Random(1), new NoOffsets(), null, stats);
@@ -212,6 +216,35 @@ class SourceEngineCallsTest {
         assertThat(api.listCalls.get()).as("no other job read again").isEqualTo(stepPages() + pagesBefore + pages);
         assertThat(api.describeCalls).as("each job described once, the running one too").hasValue(JOBS + 1);
         assertThat(api.listJobsCalls).hasValue(1);
+    }
+
+    @Test
+    void aRunningJobIsReadEveryPollIntervalWhileABacklogIsRead() {
+        // 150 finished jobs of one page each at 50 calls/s (about 3 s of step pages, describes beside them), and a
+        // running job read every 300 ms
+        FakeRecommenderApi api = new FakeRecommenderApi();
+        int backlog = 150;
+        for (int i = 0; i < backlog; i++) {
+            String name = String.format("old-%03d", i);
+            api.put(TestSteps.job(name, "COMPLETED"), List.of(TestSteps.completed(name, "ml.c5.xlarge", "ep-0")));
+        }
+        String running = "running-job";
+        api.put(TestSteps.job(running, "IN_PROGRESS"), List.of(TestSteps.running(running, "ml.c5.xlarge", "ep-0")));
+        long pollIntervalMs = 300;
+        SourceEngine engine = start(api, 60_000, pollIntervalMs, 50);
+        long started = System.nanoTime();
+
+        assertThat(pollUntil(engine, 1_000, () -> stats.jobsClosed.get() == backlog)).isTrue();
+        long backfillMs = (System.nanoTime() - started) / 1_000_000;
+
+        // a live job due for its poll goes before every backlog job: read about once per interval throughout (the
+        // backlog alone takes 150 pages at 50/s, 3 s, or more on a busy machine); behind the backlog, it was read
+        // once at the start and then only after the last backlog job
+        int passes = api.listCallsByJob.getOrDefault(running, new AtomicInteger()).get();
+        long intervals = backfillMs / pollIntervalMs;
+        assertThat(intervals).as("poll intervals the backfill took").isGreaterThanOrEqualTo(6);
+        assertThat(passes).as("passes over the running job during a backfill of %d ms", backfillMs)
+                .isGreaterThanOrEqualTo((int) (intervals / 2));
     }
 
     /** Holds every describe until {@link #release} opens, as an operation throttled hard (or slow) would. */
