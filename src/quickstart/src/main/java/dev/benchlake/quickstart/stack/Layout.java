@@ -53,6 +53,16 @@ public final class Layout {
         return icebergSinkLib().getParent();
     }
 
+    /** Apicurio Registry's runnable distribution (a Quarkus runner jar and lib/): a second registry implementation. */
+    public static Path apicurioRegistryHome() {
+        return built("src/runtimes/apicurio/target/apicurio-registry");
+    }
+
+    /** A plugin.path entry holding only Apicurio Registry's Kafka Connect converter. */
+    public static Path apicurioConverterPluginPath() {
+        return built("src/runtimes/apicurio/target/plugins");
+    }
+
     /** The connector module's build folder (its plugin archive). */
     public static Path connectorTarget() {
         return built("src/connector/target");
