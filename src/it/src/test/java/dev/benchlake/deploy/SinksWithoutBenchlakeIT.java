@@ -70,6 +70,8 @@ class SinksWithoutBenchlakeIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // its JVM starts while PostgreSQL, Kafka and Connect do
+        registry = ApicurioRegistryProcess.launch();
         postgres = EmbeddedPostgres.builder().start();
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
              Statement s = c.createStatement()) {
@@ -85,7 +87,6 @@ class SinksWithoutBenchlakeIT {
                 }
             }
         }
-        registry = ApicurioRegistryProcess.startNew();
         Map<String, String> worker = new HashMap<>();
         // Debezium's JDBC sink and Benchlake's plugin, and beside them Apicurio's converter in a folder of its own
         worker.put("plugin.path", Layout.pluginPath() + "," + Layout.apicurioConverterPluginPath());
@@ -96,6 +97,7 @@ class SinksWithoutBenchlakeIT {
         // every step of the scenario has reached its last version
         emulator = SageMakerEmulator.start(Scenario.fromResource(ShippedConfigsIT.SCENARIO),
                 new ManualClock().set(Duration.ofSeconds(2_000)));
+        registry.awaitReady();
     }
 
     @AfterAll

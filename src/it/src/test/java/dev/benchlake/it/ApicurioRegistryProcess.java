@@ -44,14 +44,25 @@ public final class ApicurioRegistryProcess implements AutoCloseable {
 
     /** Starts a registry and waits until both of its APIs answer. */
     public static ApicurioRegistryProcess startNew() throws IOException {
+        return launch().awaitReady();
+    }
+
+    /** Starts a registry's JVM without waiting: {@link #awaitReady()} waits, so a test can start more meanwhile. */
+    public static ApicurioRegistryProcess launch() throws IOException {
         ApicurioRegistryProcess p = new ApicurioRegistryProcess();
+        p.jvm.start();
+        return p;
+    }
+
+    /** Waits until both of the registry's APIs answer (at most 120 s), closing it when they do not. */
+    public ApicurioRegistryProcess awaitReady() {
         try {
-            p.jvm.start().awaitReady("Apicurio Registry answering on port " + p.port, START_TIMEOUT, p::answers);
+            jvm.awaitReady("Apicurio Registry answering on port " + port, START_TIMEOUT, this::answers);
         } catch (RuntimeException e) {
-            p.close();
+            close();
             throw e;
         }
-        return p;
+        return this;
     }
 
     /** The runner jar: its manifest's Class-Path names the jars of lib/ beside it. */
