@@ -54,7 +54,7 @@ import dev.benchlake.quickstart.stack.ShippedConfig;
  * against the scenario. Then every other shipped connector config passes the cluster's validate endpoint.
  */
 class ShippedConfigsIT {
-    private static final String SCENARIO = "scenarios/three-jobs.json";
+    static final String SCENARIO = "scenarios/three-jobs.json";
     private static final String DB_PASSWORD = "benchlake-it-password";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -354,7 +354,7 @@ class ShippedConfigsIT {
      * The scenario's steps of the given jobs at their last version, by endpoint name: each step's versions merged in
      * order (later fields win), as the emulator serves them, with the job's name added.
      */
-    private static Map<String, ObjectNode> expectedSteps(List<String> jobNames) throws IOException {
+    static Map<String, ObjectNode> expectedSteps(List<String> jobNames) throws IOException {
         JsonNode scenario = scenario();
         Map<String, ObjectNode> steps = new TreeMap<>();
         for (JsonNode job : scenario.get("jobs")) {
@@ -373,7 +373,7 @@ class ShippedConfigsIT {
     }
 
     /** name|status|model name|model package ARN of the given jobs at their last version, as the scenario says. */
-    private static List<String> expectedJobs(List<String> jobNames) throws IOException {
+    static List<String> expectedJobs(List<String> jobNames) throws IOException {
         List<String> jobs = new ArrayList<>();
         for (JsonNode job : scenario().get("jobs")) {
             if (jobNames.contains(job.get("name").asText())) {
@@ -388,7 +388,7 @@ class ShippedConfigsIT {
         return jobs;
     }
 
-    private static JsonNode scenario() throws IOException {
+    static JsonNode scenario() throws IOException {
         try (InputStream in = Scenario.class.getClassLoader().getResourceAsStream(SCENARIO)) {
             return JSON.readTree(in);
         }

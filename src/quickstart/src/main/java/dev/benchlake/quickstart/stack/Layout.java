@@ -53,6 +53,16 @@ public final class Layout {
         return icebergSinkLib().getParent();
     }
 
+    /** Apicurio Registry's runnable distribution (a Quarkus runner jar and lib/): a second registry implementation. */
+    public static Path apicurioRegistryHome() {
+        return builtForTests("src/runtimes/apicurio/target/apicurio-registry");
+    }
+
+    /** A plugin.path entry holding only Apicurio Registry's Kafka Connect converter. */
+    public static Path apicurioConverterPluginPath() {
+        return builtForTests("src/runtimes/apicurio/target/plugins/apicurio-registry-converter").getParent();
+    }
+
     /** The connector module's build folder (its plugin archive). */
     public static Path connectorTarget() {
         return built("src/connector/target");
@@ -75,6 +85,16 @@ public final class Layout {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What only a build that runs the tests lays out (src/runtimes/apicurio skips its work with -DskipTests). */
+    private static Path builtForTests(String relative) {
+        Path p = root().resolve(relative);
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException(relative + " is missing under " + root()
+                    + ": build with the tests (`mvn -B verify`, or `mvn -B package` without -DskipTests).");
+        }
+        return p;
     }
 
     private static Path built(String relative) {
