@@ -77,6 +77,7 @@ public final class SageMakerEmulator implements AutoCloseable {
     private final URI endpoint;
     private final Counters counters = new Counters();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final CredentialFaults credentialFaults = new CredentialFaults();
 
     private SageMakerEmulator(Scenario scenario, EmulatorClock clock, int port) throws IOException {
         this.scenario = scenario;
@@ -93,6 +94,7 @@ public final class SageMakerEmulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.createContext(CredentialsEndpoint.PATH, new CredentialsEndpoint(scenario, clock, counters));
+        server.createContext(StsEndpoint.PATH, new StsEndpoint(scenario, credentialFaults));
         server.start();
         InetSocketAddress bound = server.getAddress();
         this.endpoint = URI.create("http://" + bound.getAddress().getHostAddress() + ":" + bound.getPort());
@@ -129,6 +131,16 @@ public final class SageMakerEmulator implements AutoCloseable {
      */
     public URI credentialsEndpoint() {
         return URI.create(endpoint + CredentialsEndpoint.PATH);
+    }
+
+    /** {@code http://127.0.0.1:<port>/sts}: AssumeRole and AssumeRoleWithWebIdentity ({@link StsEndpoint}). */
+    public URI stsEndpoint() {
+        return URI.create(endpoint + StsEndpoint.PATH);
+    }
+
+    /** The credential knobs: ExpiredTokenException for a while, STS refusing to assume the role. */
+    public CredentialFaults credentialFaults() {
+        return credentialFaults;
     }
 
     public Scenario scenario() {
@@ -280,6 +292,10 @@ public final class SageMakerEmulator implements AutoCloseable {
                     started = System.nanoTime();
                 }
                 checkSignature(ex, raw);
+                if (credentialFaults.tokensExpiredNow()) {
+                    credentialFaults.recordExpired();
+                    throw CredentialFaults.expiredToken();
+                }
                 if (!faults.takeQuota(operation)) {
                     info.quotaThrottled = true;
                     throw InjectedError.THROTTLING.toException(operation, scenario.callerArn(), null);
