@@ -59,6 +59,21 @@ final class CredentialProblems {
         return false;
     }
 
+    private static final java.util.regex.Pattern ROLE = java.util.regex.Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+
+    /** The first role ARN in the messages of the chain (STS names it in AccessDenied), if any. */
+    static String roleIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                java.util.regex.Matcher m = ROLE.matcher(t.getMessage());
+                if (m.find()) {
+                    return m.group();
+                }
+            }
+        }
+        return null;
+    }
+
     /** The STS error in the chain, if any. */
     static Optional<AwsServiceException> sts(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -78,7 +93,8 @@ final class CredentialProblems {
      * (the assume-role setting, or {@code AWS_ROLE_ARN} under web identity), when known.
      */
     static String remedy(SdkException e, String roleArn) {
-        String role = roleArn == null ? "the role the credential provider assumes" : "role " + roleArn;
+        String known = roleArn != null ? roleArn : roleIn(e);
+        String role = known == null ? "the role the credential provider assumes" : "role " + known;
         Optional<AwsServiceException> sts = sts(e);
         if (sts.isPresent()) {
             String code = sts.get().awsErrorDetails() == null ? "" : String.valueOf(sts.get().awsErrorDetails().errorCode());

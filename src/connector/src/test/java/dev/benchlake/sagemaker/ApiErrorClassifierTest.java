@@ -103,6 +103,9 @@ class ApiErrorClassifierTest {
                     .doesNotContain("sagemaker:DescribeInferenceRecommendationsJob");
         }
         assertThat(raw.getMessage()).contains("STS refused to let the worker's identity assume role " + role);
+        assertThat(ApiErrorClassifier.classify("DescribeInferenceRecommendationsJob", false, denied, null).getMessage())
+                .as("the role read from STS's answer when not configured")
+                .contains("STS refused to let the worker's identity assume role " + role);
     }
 
     @Test

@@ -78,11 +78,13 @@ public final class SageMakerEmulator implements AutoCloseable {
     private final Counters counters = new Counters();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CredentialFaults credentialFaults = new CredentialFaults();
+    private final StsEndpoint sts;
 
     private SageMakerEmulator(Scenario scenario, EmulatorClock clock, int port) throws IOException {
         this.scenario = scenario;
         this.clock = clock;
         this.api = new InferenceRecommenderApi(scenario, clock);
+        this.sts = new StsEndpoint(scenario, credentialFaults);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicInteger threads = new AtomicInteger();
         // unbounded: requests held by a latency knob must not keep other requests from being answered
@@ -94,7 +96,6 @@ public final class SageMakerEmulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.createContext(CredentialsEndpoint.PATH, new CredentialsEndpoint(scenario, clock, counters));
-        server.createContext(StsEndpoint.PATH, new StsEndpoint(scenario, credentialFaults));
         server.start();
         InetSocketAddress bound = server.getAddress();
         this.endpoint = URI.create("http://" + bound.getAddress().getHostAddress() + ":" + bound.getPort());
@@ -133,9 +134,12 @@ public final class SageMakerEmulator implements AutoCloseable {
         return URI.create(endpoint + CredentialsEndpoint.PATH);
     }
 
-    /** {@code http://127.0.0.1:<port>/sts}: AssumeRole and AssumeRoleWithWebIdentity ({@link StsEndpoint}). */
+    /**
+     * The STS endpoint (the emulator's own: form-encoded requests without {@code X-Amz-Target} are STS's):
+     * AssumeRole and AssumeRoleWithWebIdentity ({@link StsEndpoint}).
+     */
     public URI stsEndpoint() {
-        return URI.create(endpoint + StsEndpoint.PATH);
+        return endpoint;
     }
 
     /** The credential knobs: ExpiredTokenException for a while, STS refusing to assume the role. */
@@ -240,6 +244,10 @@ public final class SageMakerEmulator implements AutoCloseable {
     // ---- HTTP ----
 
     private void handle(HttpExchange ex) throws IOException {
+        if (StsEndpoint.isSts(ex)) {
+            sts.handle(ex);
+            return;
+        }
         inFlight.incrementAndGet();
         try {
             answer(ex);

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A small STS (query protocol, XML answers) under {@code /sts}: {@code AssumeRole} and
+ * A small STS (query protocol: form-encoded requests without {@code X-Amz-Target}, XML answers) beside the SageMaker
+ * API on the emulator's endpoint: {@code AssumeRole} and
  * {@code AssumeRoleWithWebIdentity} grant the scenario's {@link Scenario#credentials()} for an hour, or answer HTTP 403
  * {@code AccessDenied} naming the role while {@link CredentialFaults#denyAssumeRole} is on, as STS does when the
  * caller may not assume the role or the role's trust policy does not trust it. Point the SDK's STS client at
@@ -22,7 +23,12 @@ import java.util.UUID;
  * checked.
  */
 final class StsEndpoint implements HttpHandler {
-    static final String PATH = "/sts";
+    /** A POST with a form body and no {@code X-Amz-Target}: an STS (query protocol) request. */
+    static boolean isSts(HttpExchange ex) {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        return "POST".equals(ex.getRequestMethod()) && ex.getRequestHeaders().getFirst("X-Amz-Target") == null
+                && type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
     private static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
     private final Scenario scenario;
