@@ -19,7 +19,7 @@ public final class ApiErrorClassifier {
      * ({@link CredentialProblems#EXPIRED_CODES}): the provider renews those.
      */
     static final Set<String> AUTH_CODES = Set.of("UnrecognizedClientException", "InvalidClientTokenId",
-            "SignatureDoesNotMatch", "MissingAuthenticationToken", "IncompleteSignature");
+            "InvalidSignatureException", "SignatureDoesNotMatch", "MissingAuthenticationToken", "IncompleteSignature");
     /** Error codes of an IAM policy that does not allow the call (on this resource, maybe only on this one). */
     static final Set<String> DENIED_CODES = Set.of("AccessDeniedException", "AccessDenied", "NotAuthorized");
 

@@ -18,11 +18,13 @@ import software.amazon.awssdk.services.sts.model.StsException;
 final class CredentialProblems {
 
     /**
-     * SageMaker's answers that the credentials have expired or no longer sign: the provider's next refresh fixes them
-     * (the instance metadata provider signs with cached credentials through a metadata outage, and these follow).
+     * SageMaker's answers that the credentials have expired: the provider's next refresh fixes them (the instance
+     * metadata provider signs with cached credentials through a metadata outage, and these follow). An
+     * {@code InvalidSignatureException} counts when it says the signature expired; one that says the signature does
+     * not match is a wrong secret, which no wait fixes.
      */
-    static final Set<String> EXPIRED_CODES = Set.of("ExpiredTokenException", "ExpiredToken", "InvalidSignatureException",
-            "RequestExpired", "TokenRefreshRequired");
+    static final Set<String> EXPIRED_CODES = Set.of("ExpiredTokenException", "ExpiredToken", "RequestExpired",
+            "TokenRefreshRequired");
 
     /** Messages of the SDK's credential providers (their exceptions carry no code). */
     private static final String[] PROVIDER_MESSAGES = {"Unable to load credentials", "Unable to load region",
@@ -35,7 +37,12 @@ final class CredentialProblems {
     /** An answer of SageMaker itself that the credentials expired. */
     static boolean expired(AwsServiceException e) {
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-        return code != null && EXPIRED_CODES.contains(code);
+        if (code != null && EXPIRED_CODES.contains(code)) {
+            return true;
+        }
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return "InvalidSignatureException".equals(code) && message != null
+                && message.toLowerCase(Locale.ROOT).contains("expired");
     }
 
     /** An error of the credential provider: an STS answer anywhere in the chain, or a provider's own message. */

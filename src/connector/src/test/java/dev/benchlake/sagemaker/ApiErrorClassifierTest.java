@@ -77,7 +77,14 @@ class ApiErrorClassifierTest {
         assertThat(expired.kind()).isEqualTo(ApiErrorKind.CREDENTIALS_UNAVAILABLE);
         assertThat(expired.getMessage()).contains("ExpiredTokenException (HTTP 400)", "the credential provider renews them",
                 "errors.credentials.failure.timeout.ms").doesNotContain("sagemaker:ListInferenceRecommendationsJobSteps");
-        assertThat(kind(false, service("InvalidSignatureException", 403))).isEqualTo(ApiErrorKind.CREDENTIALS_UNAVAILABLE);
+        AwsServiceException signatureExpired = SageMakerException.builder().awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("InvalidSignatureException").errorMessage("Signature expired: 20261207T101500Z is now earlier "
+                        + "than 20261207T102000Z (20261207T103000Z - 15 min.)").build()).statusCode(403).build();
+        assertThat(kind(false, signatureExpired)).isEqualTo(ApiErrorKind.CREDENTIALS_UNAVAILABLE);
+        AwsServiceException wrongSecret = SageMakerException.builder().awsErrorDetails(AwsErrorDetails.builder()
+                .errorCode("InvalidSignatureException").errorMessage("The request signature we calculated does not match "
+                        + "the signature you provided.").build()).statusCode(403).build();
+        assertThat(kind(false, wrongSecret)).as("a wrong secret still fails at once").isEqualTo(ApiErrorKind.AUTH);
         assertThat(dev.benchlake.retry.ErrorPolicy.reactionTo(expired.kind()))
                 .isEqualTo(dev.benchlake.retry.ErrorPolicy.Reaction.CREDENTIALS);
     }
