@@ -189,10 +189,9 @@ public final class AvroConverterConfig extends AbstractConfig {
                 .define(MAX_SCHEMA_BYTES, Type.INT, 1 << 20, ConfigDef.Range.between(64, 1 << 30), Importance.LOW,
                         "Largest schema text accepted from the registry.")
                 .define(CACHE_TTL_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        "How often a schema id (or latest version) in use is confirmed with the registry, in the "
-                                + "background, so that a registry restored from a backup is noticed. Records go on with the "
-                                + "id held meanwhile, and through a registry outage of any length. A failover to another "
-                                + "URL clears the caches at once.")
+                        "How long a schema id (or latest version) is used before it is resolved with the registry "
+                                + "again, so that a registry restored from a backup, or a failover to a registry that is "
+                                + "not replicated, is noticed. A failover to another URL clears the caches at once.")
                 .define(ALLOW_INSECURE_CREDENTIALS, Type.BOOLEAN, false, Importance.LOW,
                         "Allow credentials (basic auth, a bearer token, an OAuth client secret) to go over http:// to a "
                                 + "host other than loopback. Off: such a configuration is refused.");
