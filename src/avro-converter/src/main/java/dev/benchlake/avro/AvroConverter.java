@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * ({@link FramedEncoder}, {@link GenericReading}).
  * <p>
  * Every schema lookup is cached: once a Connect schema (writing) or a schema id (reading) has been seen, records
- * convert without any registry call. A registry that cannot be reached (or answers 5xx) within
+ * convert without any registry call for as long as the converter lives. An id in use is confirmed with the registry
+ * every {@code schema.registry.cache.ttl.ms} in the background, never in the record's path: a registry outage of any
+ * length never stops records of known schemas. A registry that cannot be reached (or answers 5xx) within
  * {@code schema.registry.retry.timeout.ms} fails the record with a {@link RetriableException}; every other problem
  * (bad data, a schema the registry refuses, an unknown id, corrupt bytes) is a {@link DataException} that names the
  * subject, field or id. No record is ever dropped or written half-converted.
@@ -50,6 +52,7 @@ public class AvroConverter implements Converter, Versioned, Closeable {
     private BoundedCache<Integer, ReadState> readStates;
     private volatile WriteState lastWrite;
     private volatile ReadState lastRead;
+    private final BackgroundRefresh refresher = new BackgroundRefresh();
 
     private static final ThreadLocal<FramedEncoder> ENCODERS = ThreadLocal.withInitial(FramedEncoder::new);
     /** No logical-type conversions: {@link ConnectToGeneric} gives the writer plain longs, ints and buffers. */
@@ -129,6 +132,11 @@ public class AvroConverter implements Converter, Versioned, Closeable {
                 useLatest, metaData);
     }
 
+    /** Background confirmations of held ids not finished yet (tests). */
+    int refreshesRunning() {
+        return refresher.running();
+    }
+
     /** The registry client (shared with tests and diagnostics). */
     public SchemaRegistryClient client() {
         return client;
@@ -155,9 +163,14 @@ public class AvroConverter implements Converter, Versioned, Closeable {
             lastWrite = state;
         }
         WriteTarget target = state.targets.get(topic);
-        if (target == null || target.generation() != client.generation() || client.nanoTime() - target.expiresAt() >= 0) {
+        if (target == null || target.generation() != client.generation()) {
+            // unknown here, or learnt from another registry (failover): resolved now, and retried while unavailable
             target = resolveTarget(topic, state);
             state.targets.put(topic, target);
+        } else if (client.nanoTime() - target.expiresAt() >= 0) {
+            // known: written with the id held, confirmed in the background; an outage never stops it
+            WriteState held = state;
+            refresher.refresh(new RefreshKey(held, topic), () -> refreshTarget(topic, held));
         }
         Object datum;
         try {
@@ -174,6 +187,29 @@ public class AvroConverter implements Converter, Versioned, Closeable {
             // not expected: ConnectToGeneric made the datum fit the schema; Avro's message names the field
             throw new DataException("Topic " + topic + ", subject '" + target.subject() + "': Avro could not write the value: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private record RefreshKey(WriteState state, String topic) {
+    }
+
+    /** Resolves a held target again (background); keeps it, with a new expiry, when the registry cannot answer. */
+    private void refreshTarget(String topic, WriteState state) {
+        WriteTarget held = state.targets.get(topic);
+        try {
+            WriteTarget fresh = resolveTarget(topic, state);
+            state.targets.put(topic, fresh);
+            if (held != null && held.id() != fresh.id()) {
+                log.warn("Topic {}, subject '{}': the registry now gives id {} (was {}); writing with id {}", topic,
+                        fresh.subject(), fresh.id(), held.id(), fresh.id());
+            }
+        } catch (RuntimeException e) {
+            if (held != null) {
+                state.targets.put(topic, new WriteTarget(held.subject(), held.id(), held.toGeneric(), held.writer(),
+                        held.generation(), client.nanoTime() + client.cacheTtl().toNanos()));
+            }
+            log.warn("Topic {}: could not confirm schema id {} with the registry ({}); still writing with it", topic,
+                    held == null ? "-" : held.id(), e.getMessage());
         }
     }
 
@@ -327,6 +363,7 @@ public class AvroConverter implements Converter, Versioned, Closeable {
 
     @Override
     public void close() {
+        refresher.close();
         if (client != null) {
             client.close();
         }

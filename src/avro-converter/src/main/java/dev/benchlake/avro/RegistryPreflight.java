@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import org.apache.avro.Schema;
 import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A pre-flight check for a connector's {@code validate()}: would registering {@code schema} under {@code subject}
@@ -15,6 +17,7 @@ import org.apache.kafka.common.config.ConfigException;
  * registry or {@code schema.compatibility.level} says otherwise).
  */
 public final class RegistryPreflight {
+    private static final Logger log = LoggerFactory.getLogger(RegistryPreflight.class);
     /** Retry budget when the configuration sets none: validate() should answer quickly. */
     static final long DEFAULT_PREFLIGHT_RETRY_MS = 3_000L;
 
@@ -25,10 +28,17 @@ public final class RegistryPreflight {
      * @param registryConfigs the converter's registry settings (Confluent key names; {@code schema.registry.url} at least)
      * @return empty when the subject does not exist or {@code schema} is compatible with it; otherwise one paragraph
      *         naming the subject, the registry URL (without credentials) and what is incompatible, or saying that the
-     *         registry could not be reached or the configuration is invalid
+     *         configuration is invalid. A registry that cannot be reached gives empty, with a warning in the log: an
+     *         outage does not fail a configuration. Settings of other converters (Confluent's) are ignored here.
      */
     public static Optional<String> check(Map<String, ?> registryConfigs, String subject, Schema schema) {
-        Map<String, Object> configs = new HashMap<>(registryConfigs);
+        Map<String, Object> configs = new HashMap<>();
+        // only the settings this check uses: the keys of another converter (Confluent's own) are left alone
+        registryConfigs.forEach((k, v) -> {
+            if (AvroConverterConfig.configDef().names().contains(k) && !Refused.KEYS.containsKey(k)) {
+                configs.put(k, v);
+            }
+        });
         configs.putIfAbsent(AvroConverterConfig.RETRY_TIMEOUT_MS, DEFAULT_PREFLIGHT_RETRY_MS);
         SchemaRegistryClient client;
         try {
@@ -48,8 +58,10 @@ public final class RegistryPreflight {
                     + "could not write records; give new fields default values (and keep removed fields' defaults), "
                     + "or write to a new subject or topic.");
         } catch (SchemaRegistryException.Unavailable e) {
-            return Optional.of("The schema registry at " + String.join(", ", client.urls()) + " is unreachable, so "
-                    + "subject '" + subject + "' could not be checked: " + e.getMessage());
+            // an outage is no reason to refuse a configuration (an update, an operator's reconcile): warn only
+            log.warn("The schema registry at {} is unreachable, so subject '{}' was not checked before deployment; the "
+                    + "converter checks it when it registers the schema: {}", client.urls(), subject, e.getMessage());
+            return Optional.empty();
         } catch (SchemaRegistryException e) {
             return Optional.of("The schema registry at " + e.url() + " could not check subject '" + subject + "': "
                     + e.getMessage());

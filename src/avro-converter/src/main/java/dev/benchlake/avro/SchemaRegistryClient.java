@@ -38,13 +38,15 @@ import org.slf4j.LoggerFactory;
 /**
  * A client of the Confluent Schema Registry REST API (v1), for Avro schemas.
  * <ul>
- *   <li>Several base URLs: a request goes to the last URL that worked; on a connection error or an HTTP 5xx the next
- *       is tried; when every URL failed, the round is retried with exponential backoff until
- *       {@code schema.registry.retry.timeout.ms}, then {@link SchemaRegistryException.Unavailable} is thrown.</li>
- *   <li>4xx answers are not retried: they throw {@link SchemaRegistryException} with the status and Confluent
- *       {@code error_code}.</li>
+ *   <li>Several base URLs: a request goes to the last URL that worked; on a connection error, an HTTP 408, 429 or 5xx
+ *       the next is tried; when every URL failed, the round is retried with exponential backoff (and never sooner than
+ *       the registry's {@code Retry-After}) until {@code schema.registry.retry.timeout.ms}, then
+ *       {@link SchemaRegistryException.Unavailable} is thrown.</li>
+ *   <li>Other 4xx answers mean the request is wrong and are not retried: they throw {@link SchemaRegistryException}
+ *       with the status, the Confluent {@code error_code}, the subject and what to fix.</li>
  *   <li>{@link #register}, {@link #getById} and {@link #lookup} results are cached (bounded LRU); {@link #latest} is
- *       not (it changes).</li>
+ *       not (it changes). An id that was registered or looked up is kept when the registry cannot be reached to
+ *       confirm it after {@code schema.registry.cache.ttl.ms}: an outage never takes a known id away.</li>
  *   <li>Credentials (URL user info, {@code basic.auth.user.info}) go to the {@code Authorization} header only: they
  *       appear in no message, log line or {@link #toString()}.</li>
  * </ul>
@@ -61,20 +63,28 @@ public final class SchemaRegistryClient implements AutoCloseable {
     private record Endpoint(String base, String redacted) {
     }
 
-    private record Response(int status, JsonNode body, String url) {
+    /** An answer; {@code retryAfterMs} is its {@code Retry-After} in milliseconds, or -1. */
+    private record Response(int status, JsonNode body, String url, long retryAfterMs) {
     }
+
+    /** How long one waits at most for a subject's registration lock before the record is retried later. */
+    static final long LOCK_WAIT_MS = 10_000L;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * One subject's registrations from this JVM go one at a time (locks striped by subject). A registry need not make
      * a subject's first registration atomic: the Hortonworks registry, given two at once, gives one schema two ids and
      * may leave the subject with two master branches, after which it answers every request for it with HTTP 500 for
-     * good. A worker's tasks register the same subjects at the same moment when they start.
+     * good. A worker's tasks register the same subjects at the same moment when they start. The lock is taken for one
+     * round over the URLs at a time (never through the backoff between rounds), interruptibly and for at most
+     * {@link #LOCK_WAIT_MS}: a task waiting for it still stops when asked.
      */
     private static final Lock[] REGISTRATIONS = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(Lock[]::new);
 
     private final List<Endpoint> endpoints;
     private final HttpClient http;
+    private final HttpClients.Owned owned;
+    private volatile boolean closed;
     private final Duration readTimeout;
     private final long backoffMs;
     private final long backoffMaxMs;
@@ -149,11 +159,12 @@ public final class SchemaRegistryClient implements AutoCloseable {
                 // never: a redirect would take the Authorization header (or the client secret) to wherever it points
                 .followRedirects(HttpClient.Redirect.NEVER);
         TlsSettings.apply(config, builder);
+        this.owned = HttpClients.ownExecutor(builder);
         String proxyHost = config.getString(AvroConverterConfig.PROXY_HOST);
         if (proxyHost != null && !proxyHost.isBlank()) {
             builder.proxy(ProxySelector.of(new InetSocketAddress(proxyHost.trim(), config.getInt(AvroConverterConfig.PROXY_PORT))));
         }
-        this.http = builder.build();
+        this.http = owned.adopt(builder.build());
         String bearer = config.bearerSource();
         this.staticBearer = bearer.equals("STATIC_TOKEN") ? "Bearer " + config.secret(AvroConverterConfig.BEARER_AUTH_TOKEN).orElseThrow() : null;
         if (bearer.equals("OAUTHBEARER")) {
@@ -228,6 +239,11 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return endpoints.get(active).redacted();
     }
 
+    /** Whether {@link #close()} has ended the HTTP client's threads (tests). */
+    boolean httpThreadsEnded() {
+        return owned.terminated();
+    }
+
     /** HTTP requests sent so far (for tests and metrics). */
     public long requestCount() {
         return requests.get();
@@ -253,16 +269,22 @@ public final class SchemaRegistryClient implements AutoCloseable {
             return cached.value();
         }
         Lock lock = REGISTRATIONS[Math.floorMod(subject.hashCode(), REGISTRATIONS.length)];
-        lock.lock();
         try {
-            return register(subject, schema, key, cached);
-        } finally {
-            lock.unlock();
+            return register(subject, schema, key, cached, lock);
+        } catch (SchemaRegistryException.Unavailable e) {
+            if (cached == null) {
+                throw e;
+            }
+            // the id was this schema's a moment ago: an outage of the registry is no reason to stop writing with it
+            log.warn("Subject '{}': the registry cannot confirm schema id {} now ({}); writing with the id held",
+                    subject, cached.value(), e.getMessage());
+            idsBySchema.put(key, new Expiring<>(cached.value(), nanoTime.getAsLong() + cacheTtlNanos));
+            return cached.value();
         }
     }
 
-    private int register(String subject, Schema schema, SubjectSchema key, Expiring<Integer> cached) {
-        Response r = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), true);
+    private int register(String subject, Schema schema, SubjectSchema key, Expiring<Integer> cached, Lock lock) {
+        Response r = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema), true, lock);
         expectOk(r, "register a schema under subject '" + subject + "'");
         int id = r.body().path("id").asInt(-1);
         if (id < 0) {
@@ -340,7 +362,18 @@ public final class SchemaRegistryClient implements AutoCloseable {
         if (cached != null && nanoTime.getAsLong() - cached.expiresAt() < 0) {
             return Optional.of(cached.value());
         }
-        Response r = call("POST", "/subjects/" + encode(subject), schemaBody(schema), true);
+        Response r;
+        try {
+            r = call("POST", "/subjects/" + encode(subject), schemaBody(schema), true);
+        } catch (SchemaRegistryException.Unavailable e) {
+            if (cached == null) {
+                throw e;
+            }
+            log.warn("Subject '{}': the registry cannot confirm schema id {} now ({}); writing with the id held",
+                    subject, cached.value().id(), e.getMessage());
+            lookups.put(key, new Expiring<>(cached.value(), nanoTime.getAsLong() + cacheTtlNanos));
+            return Optional.of(cached.value());
+        }
         if (r.status() == 404) {
             lookups.remove(key);
             idsBySchema.remove(key);
@@ -447,6 +480,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        owned.close();
         idsBySchema.clear();
         schemasById.clear();
         lookups.clear();
@@ -504,73 +539,134 @@ public final class SchemaRegistryClient implements AutoCloseable {
         JsonNode b = r.body();
         int code = b.path("error_code").asInt(-1);
         throw new SchemaRegistryException("Schema registry at " + r.url() + " refused to " + what + ": HTTP " + r.status()
-                + (code > 0 ? " (error " + code + ")" : "") + describeError(b), r.status(), code, r.url(), null);
+                + (code > 0 ? " (error " + code + ")" : "") + describeError(b) + RegistryStatus.remedy(r.status(), code),
+                r.status(), code, r.url(), null);
     }
 
     /**
-     * Sends one request, failing over across URLs on connection errors and 5xx. With {@code retry}, rounds are
-     * repeated with exponential backoff until the retry budget ({@code schema.registry.retry.timeout.ms},
-     * {@code max.retries}) is spent. Returns any answer below 500.
+     * Sends one request, failing over across URLs on connection errors and on the statuses that mean "not now" (408,
+     * 429, 5xx: {@link RegistryStatus#retriable}). With {@code retry}, rounds are repeated with exponential backoff (never
+     * sooner than a {@code Retry-After} asks) until the retry budget ({@code schema.registry.retry.timeout.ms},
+     * {@code max.retries}) is spent. Returns any other answer.
      */
     private Response call(String method, String path, String body, boolean retry) {
+        return call(method, path, body, retry, null);
+    }
+
+    /** As {@link #call(String, String, String, boolean)}, each round over the URLs (not the backoff) under {@code lock}. */
+    private Response call(String method, String path, String body, boolean retry, Lock lock) {
+        if (closed) {
+            throw new IllegalStateException("the schema registry client for " + urls() + " is closed");
+        }
         long start = System.nanoTime();
         long deadline = start + Duration.ofMillis(retryTimeoutMs).toNanos();
         long backoff = backoffMs;
-        int attempts = 0;
         int rounds = 0;
-        String lastFailure = null;
-        int lastStatus = -1;
-        String lastUrl = endpoints.get(active).redacted();
-        Throwable lastCause = null;
+        Failures f = new Failures(endpoints.get(active).redacted());
         while (true) {
-            int first = active;
-            for (int i = 0; i < endpoints.size(); i++) {
-                int index = (first + i) % endpoints.size();
-                Endpoint ep = endpoints.get(index);
-                attempts++;
-                lastUrl = ep.redacted();
-                try {
-                    Response r = send(ep, method, path, body);
-                    if (r.status() < 500) {
-                        if (index != active) {
-                            failedOver(ep);
-                            active = index;
-                        }
-                        return r;
-                    }
-                    lastStatus = r.status();
-                    lastCause = null;
-                    lastFailure = "HTTP " + r.status() + " from " + ep.redacted() + describeError(r.body());
-                    if (!retry) {
-                        // optional endpoints (compatibility, config): a 5xx is an answer
-                        return r;
-                    }
-                } catch (IOException e) {
-                    lastStatus = -1;
-                    lastCause = e;
-                    lastFailure = e.getClass().getSimpleName() + " from " + ep.redacted()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            f.retryAfterMs = -1;
+            acquire(lock, method, path);
+            Response answer;
+            try {
+                answer = round(method, path, body, retry, f);
+            } finally {
+                if (lock != null) {
+                    lock.unlock();
                 }
-                log.debug("Schema registry {} {} failed: {}", method, path, lastFailure);
+            }
+            if (answer != null) {
+                return answer;
             }
             rounds++;
+            // a Retry-After is the registry's word on when to come back: never sooner
+            long wait = Math.max(backoff, f.retryAfterMs);
             long now = System.nanoTime();
             boolean retriesLeft = maxRetries == null || rounds <= maxRetries;
-            if (!retry || !retriesLeft || now + Duration.ofMillis(backoff).toNanos() > deadline) {
+            if (!retry || !retriesLeft || now + Duration.ofMillis(wait).toNanos() > deadline) {
                 long elapsedMs = Duration.ofNanos(now - start).toMillis();
                 throw new SchemaRegistryException.Unavailable("Schema registry unavailable: " + method + " " + path
-                        + " failed on " + urls() + " after " + attempts + " attempt(s) in " + elapsedMs + " ms; last: "
-                        + lastFailure, lastStatus, lastUrl, lastCause);
+                        + " failed on " + urls() + " after " + f.attempts + " attempt(s) in " + elapsedMs + " ms; last: "
+                        + f.lastFailure + (f.retryAfterMs > 0 ? " (Retry-After " + f.retryAfterMs + " ms)" : ""),
+                        f.lastStatus, f.lastUrl, f.lastCause);
             }
-            log.warn("Schema registry unavailable ({}); retrying in {} ms", lastFailure, backoff);
+            log.warn("Schema registry unavailable ({}); retrying in {} ms", f.lastFailure, wait);
             try {
-                Thread.sleep(backoff);
+                Thread.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException.Unavailable("Interrupted while waiting to retry " + method + " " + path
-                        + " on " + urls(), lastStatus, lastUrl, e);
+                        + " on " + urls(), f.lastStatus, f.lastUrl, e);
             }
             backoff = Math.min(Math.max(1, backoff * 2), backoffMaxMs);
+        }
+    }
+
+    /** What the failed attempts of one call saw, for its message. */
+    private static final class Failures {
+        int attempts;
+        String lastFailure;
+        int lastStatus = -1;
+        String lastUrl;
+        Throwable lastCause;
+        long retryAfterMs = -1;
+
+        Failures(String url) {
+            this.lastUrl = url;
+        }
+    }
+
+    /** One pass over the URLs from the active one: the first final answer, or null when every URL failed. */
+    private Response round(String method, String path, String body, boolean retry, Failures f) {
+        int first = active;
+        for (int i = 0; i < endpoints.size(); i++) {
+            int index = (first + i) % endpoints.size();
+            Endpoint ep = endpoints.get(index);
+            f.attempts++;
+            f.lastUrl = ep.redacted();
+            try {
+                Response r = send(ep, method, path, body);
+                if (!RegistryStatus.retriable(r.status())) {
+                    if (index != active) {
+                        failedOver(ep);
+                        active = index;
+                    }
+                    return r;
+                }
+                f.lastStatus = r.status();
+                f.lastCause = null;
+                f.retryAfterMs = Math.max(f.retryAfterMs, r.retryAfterMs());
+                f.lastFailure = "HTTP " + r.status() + " from " + ep.redacted() + describeError(r.body());
+                if (!retry) {
+                    // optional endpoints (compatibility, config): a 5xx is an answer
+                    return r;
+                }
+            } catch (IOException e) {
+                f.lastStatus = -1;
+                f.lastCause = e;
+                f.lastFailure = e.getClass().getSimpleName() + " from " + ep.redacted()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            }
+            log.debug("Schema registry {} {} failed: {}", method, path, f.lastFailure);
+        }
+        return null;
+    }
+
+    /** Takes {@code lock} (if any) interruptibly, waiting at most {@link #LOCK_WAIT_MS}. */
+    private void acquire(Lock lock, String method, String path) {
+        if (lock == null) {
+            return;
+        }
+        long waitMs = LOCK_WAIT_MS;
+        try {
+            if (!lock.tryLock(waitMs, TimeUnit.MILLISECONDS)) {
+                throw new SchemaRegistryException.Unavailable("Waited " + waitMs + " ms for another registration of the "
+                        + "same subject in this worker (" + method + " " + path + "); the record can be retried", -1,
+                        activeUrl(), null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException.Unavailable("Interrupted while waiting for another registration of the same "
+                    + "subject (" + method + " " + path + ")", -1, activeUrl(), e);
         }
     }
 
@@ -688,7 +784,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
             n.put(NON_JSON, bytes.length);
             json = n;
         }
-        return new Response(status, Objects.requireNonNullElseGet(json, JSON::createObjectNode), ep.redacted());
+        return new Response(status, Objects.requireNonNullElseGet(json, JSON::createObjectNode), ep.redacted(),
+                RegistryStatus.retryAfterMs(resp.headers().firstValue("Retry-After").orElse(null), System.currentTimeMillis()));
     }
 
     private SchemaRegistryException tooLarge(Endpoint ep, String method, String path) {

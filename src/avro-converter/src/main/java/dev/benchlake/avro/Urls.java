@@ -108,11 +108,21 @@ public final class Urls {
         }
     }
 
+    /** Name resolution, replaceable in tests. */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     /**
-     * Whether {@code host} is this machine's loopback interface: {@code localhost} (or a name under
-     * {@code .localhost}), {@code 127.0.0.0/8} or {@code ::1}. Decided without DNS: any other name is not loopback.
+     * Whether {@code host} is this machine's loopback interface: an address literal in {@code 127.0.0.0/8} or
+     * {@code ::1}, or a name every address of which is loopback. Decided by address, never by the name's spelling:
+     * {@code registry.localhost} that a resolver points elsewhere is not loopback; a name that does not resolve is not.
      */
     public static boolean isLoopback(String host) {
+        return isLoopback(host, InetAddress::getAllByName);
+    }
+
+    static boolean isLoopback(String host, Resolver resolver) {
         if (host == null || host.isEmpty()) {
             return false;
         }
@@ -120,18 +130,18 @@ public final class Urls {
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        if (h.equals("localhost") || h.endsWith(".localhost")) {
-            return true;
-        }
-        boolean ipv4Literal = h.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean ipv6Literal = h.indexOf(':') >= 0 && h.matches("[0-9a-f:.]+");
-        if (!ipv4Literal && !ipv6Literal) {
-            return false;
-        }
         try {
-            // a literal address: no name lookup happens
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (UnknownHostException e) {
+            InetAddress[] addresses = resolver.resolve(h);
+            if (addresses == null || addresses.length == 0) {
+                return false;
+            }
+            for (InetAddress a : addresses) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException | SecurityException e) {
             return false;
         }
     }

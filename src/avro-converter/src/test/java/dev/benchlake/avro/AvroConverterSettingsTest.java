@@ -147,6 +147,9 @@ class AvroConverterSettingsTest {
 
             primary.close();
             now.addAndGet(TimeUnit.SECONDS.toNanos(60));
+            // the id held is written on at once; its confirmation, in the background, finds the standby
+            assertThat(idOf(converter.fromConnectData("steps", schema, value))).isEqualTo(idOf(first));
+            awaitRefreshes(converter);
             byte[] afterFailover = converter.fromConnectData("steps", schema, value);
             assertThat(idOf(afterFailover)).isEqualTo(standby.latestId("steps-value")).isNotEqualTo(idOf(first));
             assertThat(converter.toConnectData("steps", afterFailover).value()).isEqualTo(value);
@@ -170,9 +173,21 @@ class AvroConverterSettingsTest {
             now.addAndGet(TimeUnit.MILLISECONDS.toNanos(999));
             assertThat(idOf(converter.fromConnectData("steps", schema, value))).as("within the TTL").isEqualTo(before);
             now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+            assertThat(idOf(converter.fromConnectData("steps", schema, value))).as("held while being confirmed")
+                    .isEqualTo(before);
+            awaitRefreshes(converter);
             int after = idOf(converter.fromConnectData("steps", schema, value));
             assertThat(after).isEqualTo(registry.latestId("steps-value")).isNotEqualTo(before);
             assertThat(registry.count("POST", "/subjects/steps-value/versions")).isEqualTo(2);
         }
+    }
+
+    /** Waits (at most 10 s) until the converter's background confirmations have finished. */
+    static void awaitRefreshes(AvroConverter converter) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (converter.refreshesRunning() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(converter.refreshesRunning()).as("background confirmations finished").isZero();
     }
 }

@@ -48,12 +48,15 @@ final class FakeSchemaRegistry implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger failures = new AtomicInteger();
     private volatile int failureStatus = 503;
+    private volatile String failureRetryAfter;
     private volatile String requiredAuthorization;
     private volatile java.util.function.Predicate<String> authorizationCheck;
     private volatile boolean compatibilityEndpoints;
     private volatile long registrationMillis;
     private final AtomicInteger registrationsInFlight = new AtomicInteger();
     private final AtomicInteger mostRegistrationsInFlight = new AtomicInteger();
+    /** Whether this handler thread counts a registration in flight (ended just before its answer is written). */
+    private final ThreadLocal<Boolean> registering = ThreadLocal.withInitial(() -> false);
 
     FakeSchemaRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -80,7 +83,13 @@ final class FakeSchemaRegistry implements AutoCloseable {
 
     /** The next {@code n} requests answer {@code status} (e.g. 503). */
     void failNext(int n, int status) {
+        failNext(n, status, null);
+    }
+
+    /** The next {@code n} requests answer {@code status} with this {@code Retry-After} header (none when null). */
+    void failNext(int n, int status, String retryAfter) {
         failureStatus = status;
+        failureRetryAfter = retryAfter;
         failures.set(n);
     }
 
@@ -143,7 +152,10 @@ final class FakeSchemaRegistry implements AutoCloseable {
         requests.add(new Request(ex.getRequestMethod(), path, ex.getRequestHeaders().getFirst("Authorization"), body));
         try {
             if (failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-                send(ex, failureStatus, error(50001, "injected failure"));
+                if (failureRetryAfter != null) {
+                    ex.getResponseHeaders().set("Retry-After", failureRetryAfter);
+                }
+                send(ex, failureStatus, error(failureStatus * 100 + 1, "injected failure"));
                 return;
             }
             String authorization = ex.getRequestHeaders().getFirst("Authorization");
@@ -155,6 +167,7 @@ final class FakeSchemaRegistry implements AutoCloseable {
             boolean registration = "POST".equals(ex.getRequestMethod()) && path.matches("/subjects/[^/]+/versions");
             if (registration) {
                 mostRegistrationsInFlight.accumulateAndGet(registrationsInFlight.incrementAndGet(), Math::max);
+                registering.set(true);
             }
             try {
                 if (registration && registrationMillis > 0) {
@@ -162,9 +175,7 @@ final class FakeSchemaRegistry implements AutoCloseable {
                 }
                 route(ex, ex.getRequestMethod(), path, body);
             } finally {
-                if (registration) {
-                    registrationsInFlight.decrementAndGet();
-                }
+                endRegistration();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -316,7 +327,15 @@ final class FakeSchemaRegistry implements AutoCloseable {
         return n;
     }
 
-    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+    private void endRegistration() {
+        if (registering.get()) {
+            registering.set(false);
+            registrationsInFlight.decrementAndGet();
+        }
+    }
+
+    private void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        endRegistration();
         byte[] bytes = JSON.writeValueAsBytes(body);
         ex.getResponseHeaders().set("Content-Type", SchemaRegistryClient.CONTENT_TYPE);
         ex.sendResponseHeaders(status, bytes.length);

@@ -58,14 +58,14 @@ class RegistryPreflightTest {
     }
 
     @Test
-    void saysSoWhenTheRegistryIsUnreachable() {
+    void anUnreachableRegistryIsNoErrorAndAnInvalidConfigurationIs() {
         int port = registry.port();
         registry.close();
         Optional<String> message = RegistryPreflight.check(Map.of(AvroConverterConfig.SCHEMA_REGISTRY_URL,
                 "http://127.0.0.1:" + port, AvroConverterConfig.RETRY_TIMEOUT_MS, "200"), "steps-value",
                 TestSchemas.benchmarkStepAvro());
-        assertThat(message).hasValueSatisfying(m -> assertThat(m)
-                .contains("unreachable").contains("http://127.0.0.1:" + port).contains("steps-value"));
+        // an outage must not fail a configuration update: a warning in the log only
+        assertThat(message).isEmpty();
         assertThat(RegistryPreflight.check(Map.of(), "s", TestSchemas.benchmarkStepAvro()))
                 .hasValueSatisfying(m -> assertThat(m).contains("invalid registry configuration"));
     }

@@ -194,7 +194,8 @@ class SchemaRegistryClientTest {
                     .isInstanceOf(ConfigException.class).hasMessageNotContaining(SECRET);
             Optional<String> preflight = RegistryPreflight.check(Map.of(AvroConverterConfig.SCHEMA_REGISTRY_URL,
                     "http://bench:" + SECRET + "@127.0.0.1:1", AvroConverterConfig.RETRY_TIMEOUT_MS, "0"), "x-value", s);
-            assertThat(preflight).hasValueSatisfying(m -> assertThat(m).doesNotContain(SECRET).contains("127.0.0.1:1"));
+            // unreachable: a warning in the log (checked below for the secret), no error
+            assertThat(preflight).isEmpty();
         } finally {
             stopCapturing();
         }

@@ -10,11 +10,15 @@ public enum ApiErrorKind {
     TOKEN_REJECTED,
     /** The job does not exist (any more). */
     NOT_FOUND,
-    /** Credentials are wrong (unknown key, bad signature, expired token): fail the task, retrying cannot help. */
+    /** Credentials are wrong (unknown key id, malformed signature): fail the task, retrying cannot help. */
     AUTH,
     /** IAM denies this call (policies are often scoped to some jobs' ARNs): affects the job it is about. */
     ACCESS_DENIED,
-    /** Credentials could not be loaded (metadata or container endpoint blips): back off, fail if it lasts. */
+    /**
+     * The credentials failed, not the call: they could not be loaded (metadata or container endpoint blips), they
+     * expired ({@code ExpiredTokenException}), or the provider's own STS call failed (assume-role, web identity). Back
+     * off, fail the task if it lasts past {@code errors.credentials.failure.timeout.ms}; never a per-job denial.
+     */
     CREDENTIALS_UNAVAILABLE,
     /** Anything else, for example an answer the SDK cannot parse: isolate the job, back off, try again later. */
     JOB_ERROR

@@ -8,8 +8,9 @@ import dev.benchlake.api.ApiException;
 
 /**
  * Tells a blip of the credential provider (an instance metadata or container credentials endpoint restarting, for
- * seconds) from credentials that are gone: failures to load them back off like transient faults, until they have
- * lasted longer than the configured time without one call succeeding in between; then the task fails.
+ * seconds; credentials that expired before the provider renewed them; its STS call failing) from credentials that are
+ * gone: such failures back off like transient faults, until they have lasted longer than the configured time without
+ * one call succeeding in between; then the task fails, with the remedy of the last failure.
  */
 public final class CredentialsWatch {
     private final long timeoutMs;

@@ -5,7 +5,6 @@ import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sagemaker.model.ResourceNotFoundException;
 
@@ -15,10 +14,12 @@ import dev.benchlake.api.ApiException;
 /** The one place that decides what a failed SageMaker call means. */
 public final class ApiErrorClassifier {
 
-    /** Error codes that mean the credentials or the IAM policy are wrong: retrying cannot help. */
+    /**
+     * Error codes that mean the credentials are wrong: retrying cannot help. Expired credentials are not among them
+     * ({@link CredentialProblems#EXPIRED_CODES}): the provider renews those.
+     */
     static final Set<String> AUTH_CODES = Set.of("UnrecognizedClientException", "InvalidClientTokenId",
-            "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "MissingAuthenticationToken",
-            "IncompleteSignature");
+            "InvalidSignatureException", "SignatureDoesNotMatch", "MissingAuthenticationToken", "IncompleteSignature");
     /** Error codes of an IAM policy that does not allow the call (on this resource, maybe only on this one). */
     static final Set<String> DENIED_CODES = Set.of("AccessDeniedException", "AccessDenied", "NotAuthorized");
 
@@ -32,12 +33,30 @@ public final class ApiErrorClassifier {
      * @param withToken whether the call carried a NextToken: a ValidationException then means the token is unusable
      */
     public static ApiException classify(String operation, boolean withToken, SdkException e) {
-        return new ApiException(kind(withToken, e), operation, describe(operation, e), e);
+        return classify(operation, withToken, e, roleFromEnvironment());
+    }
+
+    /** As {@link #classify(String, boolean, SdkException)}, naming {@code roleArn} in credential remedies. */
+    public static ApiException classify(String operation, boolean withToken, SdkException e, String roleArn) {
+        return new ApiException(kind(withToken, e), operation, describe(operation, e, roleArn), e);
+    }
+
+    /** The role web identity (IRSA) assumes, when the environment names one. */
+    static String roleFromEnvironment() {
+        String role = System.getProperty("aws.roleArn");
+        return role != null && !role.isBlank() ? role : System.getenv("AWS_ROLE_ARN");
     }
 
     static ApiErrorKind kind(boolean withToken, SdkException e) {
         if (e instanceof ResourceNotFoundException) {
             return ApiErrorKind.NOT_FOUND;
+        }
+        // before the codes: an STS AccessDenied of the credential provider is no SageMaker denial of a job
+        if (CredentialProblems.fromProvider(e)) {
+            return ApiErrorKind.CREDENTIALS_UNAVAILABLE;
+        }
+        if (e instanceof AwsServiceException service && CredentialProblems.expired(service)) {
+            return ApiErrorKind.CREDENTIALS_UNAVAILABLE;
         }
         if (e instanceof AwsServiceException service) {
             String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
@@ -64,9 +83,6 @@ public final class ApiErrorClassifier {
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
             return ApiErrorKind.TRANSIENT;
         }
-        if (e instanceof SdkClientException && isCredentialsProblem(e)) {
-            return ApiErrorKind.CREDENTIALS_UNAVAILABLE;
-        }
         return e.retryable() || causedByIo(e) ? ApiErrorKind.TRANSIENT : ApiErrorKind.JOB_ERROR;
     }
 
@@ -79,12 +95,7 @@ public final class ApiErrorClassifier {
         return false;
     }
 
-    private static boolean isCredentialsProblem(SdkException e) {
-        String m = e.getMessage();
-        return m != null && (m.contains("Unable to load credentials") || m.contains("Unable to load region"));
-    }
-
-    private static String describe(String operation, SdkException e) {
+    private static String describe(String operation, SdkException e, String roleArn) {
         ApiErrorKind kind = kind(false, e);
         String base;
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
@@ -92,6 +103,9 @@ public final class ApiErrorClassifier {
                     + service.awsErrorDetails().errorMessage();
         } else {
             base = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        if (kind == ApiErrorKind.CREDENTIALS_UNAVAILABLE) {
+            return base + CredentialProblems.remedy(e, roleArn);
         }
         if (kind == ApiErrorKind.AUTH || kind == ApiErrorKind.ACCESS_DENIED) {
             return base + ". The credentials need IAM permission sagemaker:" + operation

@@ -14,6 +14,8 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -170,7 +172,7 @@ public final class SageMakerClientFactory {
                         .roleSessionName(config.sessionName());
                 config.externalId().ifPresent(request::externalId);
                 yield new ClosingProvider(StsAssumeRoleCredentialsProvider.builder()
-                        .stsClient(sts).refreshRequest(request.build()).build(), sts);
+                        .stsClient(sts).refreshRequest(request.build()).build(), sts, config.roleArn().orElseThrow());
             }
         };
     }
@@ -184,13 +186,23 @@ public final class SageMakerClientFactory {
         return StaticCredentialsProvider.create(credentials);
     }
 
-    /** An assume-role provider that also closes the STS client it owns. */
-    private record ClosingProvider(StsAssumeRoleCredentialsProvider delegate, StsClient sts)
+    /**
+     * An assume-role provider that also closes the STS client it owns, and says which role it could not assume: an
+     * error of its STS call (AccessDenied, ExpiredToken, ...) reaches the SageMaker call that needed the credentials,
+     * where it would otherwise read as an answer of SageMaker about that call ({@code ApiErrorClassifier} takes it for
+     * a credential problem by its STS cause).
+     */
+    private record ClosingProvider(StsAssumeRoleCredentialsProvider delegate, StsClient sts, String roleArn)
             implements AwsCredentialsProvider, SdkAutoCloseable {
 
         @Override
         public AwsCredentials resolveCredentials() {
-            return delegate.resolveCredentials();
+            try {
+                return delegate.resolveCredentials();
+            } catch (SdkException e) {
+                throw SdkClientException.builder().message("The credential provider could not assume role " + roleArn
+                        + " (" + BenchlakeSourceConfig.ROLE_ARN + "): " + e.getMessage()).cause(e).build();
+            }
         }
 
         @Override

@@ -213,8 +213,8 @@ class AvroConverterRegistryIT {
                     .isInstanceOf(RetriableException.class)
                     .hasMessageContaining("unavailable")
                     .hasMessageContaining(registry.confluentUrl());
-            assertThat(RegistryPreflight.check(configs(), "it-outage-value", TestSchemas.benchmarkStepAvro()))
-                    .hasValueSatisfying(m -> assertThat(m).contains("unreachable"));
+            // an outage does not fail a configuration: the pre-flight warns in the log only
+            assertThat(RegistryPreflight.check(configs(), "it-outage-value", TestSchemas.benchmarkStepAvro())).isEmpty();
         } finally {
             registry.start();
         }

@@ -114,6 +114,18 @@ class PluginArchiveIT {
         }
     }
 
+    /**
+     * The Commons Logging the archive ships is the one the integration tests run with (the secrets tests capture the
+     * Apache HTTP client's logging through it): before, the archive shipped 1.2 and the tests pinned 1.3.5.
+     */
+    @Test
+    void theArchiveShipsTheCommonsLoggingTheTestsRunWith() throws Exception {
+        String tested = Path.of(org.apache.commons.logging.LogFactory.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()).getFileName().toString();
+        assertThat(tested).startsWith("commons-logging-");
+        assertThat(PluginArchive.libJars(plugin)).filteredOn(j -> j.startsWith("commons-logging-")).containsExactly(tested);
+    }
+
     @Test
     void manifestDescribesASourceConnectorAndAConverterUnderApache2() throws IOException {
         JsonNode m = JSON.readTree(plugin.resolve("manifest.json").toFile());

@@ -113,6 +113,8 @@ class LandingDdlTest {
                     .containsEntry("value.converter.schema.registry.url", "http://schema-registry:8081")
                     .containsEntry("topics", "benchlake.benchmark-steps,benchlake.jobs")
                     .containsEntry("errors.tolerance", "all")
+                    // a registry outage is retried (the converter throws RetriableException), never dead-lettered
+                    .containsEntry("errors.retry.timeout", "-1")
                     .containsEntry("errors.deadletterqueue.context.headers.enable", "true");
             assertThat(config.get("errors.deadletterqueue.topic.name")).as(file.toString()).startsWith("benchlake.sink-dlq.");
         }

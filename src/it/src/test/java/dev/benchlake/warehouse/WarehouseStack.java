@@ -66,6 +66,11 @@ final class WarehouseStack implements AutoCloseable {
 
     /** With more plugin.path entries after the Debezium sink's folder (Iceberg's sink: {@link Layout#icebergPluginPath()}). */
     static WarehouseStack start(String name, List<Path> morePluginPaths) throws IOException {
+        return start(name, morePluginPaths, Map.of());
+    }
+
+    /** With more worker settings ({@code exactly.once.source.support=enabled}, say). */
+    static WarehouseStack start(String name, List<Path> morePluginPaths, Map<String, String> workerProps) throws IOException {
         EmbeddedPostgres pg = null;
         SchemaRegistryProcess registry = null;
         try {
@@ -76,7 +81,9 @@ final class WarehouseStack implements AutoCloseable {
             // Debezium's in plugin.path both ship META-INF/services manifests, so no reflective scan is needed.
             List<String> pluginPath = new ArrayList<>(List.of(pluginsDir().toString()));
             morePluginPaths.forEach(p -> pluginPath.add(p.toString()));
-            ConnectHarness connect = ConnectHarness.start(name, 1, Map.of("plugin.path", String.join(",", pluginPath)));
+            Map<String, String> worker = new HashMap<>(workerProps);
+            worker.put("plugin.path", String.join(",", pluginPath));
+            ConnectHarness connect = ConnectHarness.start(name, 1, worker);
             return new WarehouseStack(pg, registry, connect);
         } catch (IOException | RuntimeException e) {
             if (registry != null) {

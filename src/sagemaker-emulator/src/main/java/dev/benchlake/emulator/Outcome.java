@@ -15,5 +15,7 @@ public enum Outcome {
     /** HTTP 400 {@code AccessDeniedException} (a denied operation) or 403 for a request without a usable SigV4 Authorization header. */
     ACCESS_DENIED,
     /** HTTP 400 {@code UnknownOperationException} (missing or unknown X-Amz-Target). */
-    UNKNOWN_OPERATION
+    UNKNOWN_OPERATION,
+    /** HTTP 400 {@code ExpiredTokenException} ({@link CredentialFaults#expireTokensFor}). */
+    EXPIRED_TOKEN
 }

@@ -77,11 +77,14 @@ public final class SageMakerEmulator implements AutoCloseable {
     private final URI endpoint;
     private final Counters counters = new Counters();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final CredentialFaults credentialFaults = new CredentialFaults();
+    private final StsEndpoint sts;
 
     private SageMakerEmulator(Scenario scenario, EmulatorClock clock, int port) throws IOException {
         this.scenario = scenario;
         this.clock = clock;
         this.api = new InferenceRecommenderApi(scenario, clock);
+        this.sts = new StsEndpoint(scenario, credentialFaults);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicInteger threads = new AtomicInteger();
         // unbounded: requests held by a latency knob must not keep other requests from being answered
@@ -129,6 +132,19 @@ public final class SageMakerEmulator implements AutoCloseable {
      */
     public URI credentialsEndpoint() {
         return URI.create(endpoint + CredentialsEndpoint.PATH);
+    }
+
+    /**
+     * The STS endpoint (the emulator's own: form-encoded requests without {@code X-Amz-Target} are STS's):
+     * AssumeRole and AssumeRoleWithWebIdentity ({@link StsEndpoint}).
+     */
+    public URI stsEndpoint() {
+        return endpoint;
+    }
+
+    /** The credential knobs: ExpiredTokenException for a while, STS refusing to assume the role. */
+    public CredentialFaults credentialFaults() {
+        return credentialFaults;
     }
 
     public Scenario scenario() {
@@ -228,6 +244,10 @@ public final class SageMakerEmulator implements AutoCloseable {
     // ---- HTTP ----
 
     private void handle(HttpExchange ex) throws IOException {
+        if (StsEndpoint.isSts(ex)) {
+            sts.handle(ex);
+            return;
+        }
         inFlight.incrementAndGet();
         try {
             answer(ex);
@@ -280,6 +300,10 @@ public final class SageMakerEmulator implements AutoCloseable {
                     started = System.nanoTime();
                 }
                 checkSignature(ex, raw);
+                if (credentialFaults.tokensExpiredNow()) {
+                    credentialFaults.recordExpired();
+                    throw CredentialFaults.expiredToken();
+                }
                 if (!faults.takeQuota(operation)) {
                     info.quotaThrottled = true;
                     throw InjectedError.THROTTLING.toException(operation, scenario.callerArn(), null);
