@@ -150,7 +150,8 @@ class ShippedConfigsIT {
         ShippedConfig source = ShippedConfig.load("benchlake-source.json")
                 .schemaRegistry(registry.confluentUrl())
                 .sagemakerEndpoint(emulator.endpoint())
-                .staticAwsCredentials("AKIDBENCHLAKETEST", "benchlake-test-secret");
+                // the keys the emulator knows: it checks the signature of every call the shipped config makes
+                .staticAwsCredentials(Scenario.Credentials.DEFAULT.accessKeyId(), Scenario.Credentials.DEFAULT.secretAccessKey());
         ShippedConfig sink = ShippedConfig.load("benchlake-sink-postgres.json")
                 .schemaRegistry(registry.confluentUrl())
                 .postgres("127.0.0.1", postgres.getPort(), "benchlake")

@@ -83,6 +83,12 @@ class CallCountIT extends ConnectorTestSupport {
         assertThat(jobRecords.drain()).as("one record per job, the one that closes it").hasSize(jobs);
         assertThat(closedJobs).allSatisfy(r -> assertThat(r.text("endpoint_configurations"))
                 .as("with its input configuration").contains("ml.c5.xlarge"));
+        // the quotas were felt and handled: calls throttled by them, each made again (the answered counts above are
+        // exactly the minimum, and every step arrived)
+        long throttled = calls.quotaThrottled(DESCRIBE) + calls.quotaThrottled(LIST_STEPS) + calls.quotaThrottled(LIST_JOBS);
+        assertThat(throttled).as("calls throttled by the quotas (10/s, burst 2, under a ceiling of 50/s)").isPositive();
+        assertThat(emulator.totalRequests()).as("every request answered or throttled, nothing else")
+                .isEqualTo(1 + jobs + (long) jobs * pages(steps) + throttled);
     }
 
     @Test

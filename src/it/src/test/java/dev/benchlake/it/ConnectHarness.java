@@ -12,6 +12,7 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 import dev.benchlake.connect.InferenceRecommenderSourceConnector;
 import dev.benchlake.emulator.SageMakerEmulator;
+import dev.benchlake.emulator.Scenario;
 
 /** Kafka (KRaft) and Connect in-process, with the worker settings that keep integration tests quick. */
 public final class ConnectHarness implements AutoCloseable {
@@ -72,8 +73,9 @@ public final class ConnectHarness implements AutoCloseable {
         props.put("aws.region", "us-east-1");
         props.put("aws.endpoint.override", emulator.endpoint().toString());
         props.put("aws.credentials.provider", "static");
-        props.put("aws.access.key.id", "AKIDBENCHLAKETEST");
-        props.put("aws.secret.access.key", "benchlake-test-secret");
+        // the keys the emulator serves and knows: it checks every request's SigV4 signature made with them
+        props.put("aws.access.key.id", Scenario.Credentials.DEFAULT.accessKeyId());
+        props.put("aws.secret.access.key", Scenario.Credentials.DEFAULT.secretAccessKey());
         props.put("job.names", String.join(",", jobs));
         props.put("poll.interval.ms", "500");
         props.put("page.size", "2");
@@ -101,6 +103,19 @@ public final class ConnectHarness implements AutoCloseable {
         }
         if (tasks < 1) {
             throw new IllegalArgumentException("tasks.max must be positive");
+        }
+    }
+
+    /** Starts the connector and waits until all of its {@code tasks.max} tasks are RUNNING, not just one. */
+    public void startConnectorAndAllTasks(String name, Map<String, String> props) {
+        connect.configureConnector(name, props);
+        int tasks = Integer.parseInt(props.getOrDefault(ConnectorConfig.TASKS_MAX_CONFIG, "1"));
+        try {
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(name, tasks,
+                    "connector " + name + " did not start all " + tasks + " tasks");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -162,13 +162,26 @@ class EmulatorKnobsIT extends ConnectorTestSupport {
         assertThat(steps.drain()).isEmpty();
     }
 
+    /**
+     * A slow job (800 ms a call) and slow describes (1.5 s) delay nothing else, measured on the fast jobs' own calls in
+     * the emulator's log (its real-time clock): each fast job's step pages are all requested within less than one
+     * slow call's time of its first, so no page of a fast job waited behind a slow describe or a slow job's call.
+     */
     @Test
     void slowDescribesAndASlowJobDelayNothingElse() {
         name = "knob-latency";
+        long slowCallMs = 800;
         List<ScenarioJob> jobs = new ArrayList<>(Fixtures.benchmarkJobs("fast", 2, 3).build());
         ScenarioJob slow = Fixtures.benchmarkJobs("slow", 1, 3).build().get(0);
-        jobs.add(slow.withFaults(slow.faults().latencyMs(800)));
-        SageMakerEmulator emulator = emulator(Scenario.builder().jobs(jobs).build(), new ManualClock().set(Duration.ofDays(1)));
+        jobs.add(slow.withFaults(slow.faults().latencyMs(slowCallMs)));
+        // real time, a day after the jobs finished: no grace re-read, one pass per job
+        try (SageMakerEmulator emulator = SageMakerEmulator.start(Scenario.builder().jobs(jobs).build(),
+                EmulatorClock.scaled(Duration.ofDays(1), 1))) {
+            assertFastJobsNotDelayed(emulator, jobs, slow, slowCallMs);
+        }
+    }
+
+    private void assertFastJobsNotDelayed(SageMakerEmulator emulator, List<ScenarioJob> jobs, ScenarioJob slow, long slowCallMs) {
         emulator.faults().latencyMs(DESCRIBE, 1500);
         TopicReader steps = reader(name + ".steps");
         TopicReader jobRecords = reader(name + ".jobs");
@@ -180,6 +193,19 @@ class EmulatorKnobsIT extends ConnectorTestSupport {
         assertThat(jobRecords.drain()).filteredOn(r -> r.value().get("closed").asBoolean())
                 .as("each slow describe answered: the input configuration is on the jobs topic")
                 .allSatisfy(r -> assertThat(r.text("endpoint_configurations")).contains("ml.c5.xlarge"));
+        Map<String, List<Long>> pageTimes = emulator.stepsRequests().stream().collect(Collectors.groupingBy(
+                SageMakerEmulator.StepsRequest::jobName, TreeMap::new,
+                Collectors.mapping(SageMakerEmulator.StepsRequest::scenarioTimeMillis,
+                        Collectors.collectingAndThen(Collectors.toList(), l -> l.stream().sorted().toList()))));
+        for (ScenarioJob fast : jobs.subList(0, 2)) {
+            List<Long> times = pageTimes.get(fast.name());
+            assertThat(times).as("%s: its 2 pages (page size 2, 3 steps)", fast.name()).hasSize(2);
+            assertThat(times.get(1) - times.get(0)).as("%s: ms from its first page to its last, against one slow call "
+                    + "(%d ms) and one describe (1500 ms)", fast.name(), slowCallMs).isLessThan(slowCallMs);
+        }
+        long fastDone = Math.max(pageTimes.get(jobs.get(0).name()).get(1), pageTimes.get(jobs.get(1).name()).get(1));
+        assertThat(fastDone).as("the fast jobs were read before the slow job's last page was answered")
+                .isLessThan(pageTimes.get(slow.name()).stream().mapToLong(Long::longValue).max().orElseThrow());
     }
 
     @Test
@@ -217,31 +243,75 @@ class EmulatorKnobsIT extends ConnectorTestSupport {
     /**
      * {@code api.max.requests.per.second} is the connector's: 3 tasks on one worker share one budget holding their
      * 3 shares of it. Measured by the emulator's own request log (its real-time clock), over every 2-second window.
+     * The jobs are chosen by the shard function's documented definition (CRC-32 of the UTF-8 job name, modulo the
+     * task count) so that every task owns some: one task a long job, the two others short ones. Once the short jobs
+     * are read, the long job's task alone must use the whole ceiling, which tells a shared budget (about 6 calls a
+     * second) from per-task thirds (2 a second at most).
      */
     @Test
-    void theConnectorsRateCeilingHoldsForAllItsTasksTogether() {
+    void theConnectorsRateCeilingIsSharedByAllItsTasksAndHeldByThemTogether() {
         name = "knob-rate";
+        int tasks = 3;
         double ceiling = 6;
-        List<ScenarioJob> jobs = Fixtures.benchmarkJobs("rate", 6, 40).build();
+        List<ScenarioJob> longJob = Fixtures.benchmarkJobs("rate-long", 1, 90).build();
+        String longName = longJob.get(0).name();
+        int longShard = shard(longName, tasks);
+        // short jobs, two steps each, until each of the other tasks owns one
+        List<ScenarioJob> shortJobs = new ArrayList<>();
+        Set<Integer> owners = new TreeSet<>(Set.of(longShard));
+        for (ScenarioJob candidate : Fixtures.benchmarkJobs("rate-short", 12, 2).build()) {
+            int shard = shard(candidate.name(), tasks);
+            if (owners.add(shard)) {
+                shortJobs.add(candidate);
+            }
+        }
+        assertThat(owners).as("every task owns a job").containsExactly(0, 1, 2);
+        List<ScenarioJob> jobs = new ArrayList<>(longJob);
+        jobs.addAll(shortJobs);
+        Set<String> shortNames = shortJobs.stream().map(ScenarioJob::name).collect(Collectors.toSet());
         try (SageMakerEmulator emulator = SageMakerEmulator.start(Scenario.builder().jobs(jobs).build(), EmulatorClock.realTime())) {
-            assertRateHeld(emulator, jobs, ceiling);
+            Map<String, String> props = ConnectHarness.connectorConfig(emulator, name, names(jobs).toArray(String[]::new));
+            props.put("tasks.max", Integer.toString(tasks));
+            props.put("api.max.requests.per.second", Double.toString(ceiling));
+            props.put("page.size", "1");
+            harness.startConnectorAndAllTasks(name, props);
+            long allRunning = emulator.clock().nowMillis();
+
+            // the short jobs' steps all read, then 30 more pages of the long job read by its task alone
+            int alone = 30;
+            Awaitility.await("the short jobs read, then " + alone + " pages of the long job").atMost(ConnectHarness.TIMEOUT)
+                    .until(() -> {
+                        List<SageMakerEmulator.StepsRequest> log = emulator.stepsRequests();
+                        long shortCalls = log.stream().filter(r -> shortNames.contains(r.jobName())).count();
+                        long shortDone = lastCall(log, shortNames);
+                        return shortCalls >= 2L * shortNames.size() && log.stream().filter(r -> r.jobName().equals(longName)
+                                && r.scenarioTimeMillis() > Math.max(shortDone, allRunning)).count() >= alone;
+                    });
+            List<SageMakerEmulator.StepsRequest> log = emulator.stepsRequests();
+            long from = Math.max(lastCall(log, shortNames), allRunning);
+            List<Long> longAlone = log.stream().filter(r -> r.jobName().equals(longName) && r.scenarioTimeMillis() > from)
+                    .map(SageMakerEmulator.StepsRequest::scenarioTimeMillis).sorted().limit(alone).toList();
+            double aloneRate = (longAlone.size() - 1) / ((longAlone.get(longAlone.size() - 1) - longAlone.get(0)) / 1000.0);
+            assertThat(aloneRate).as("calls a second of the one task left with work: a shared budget gives it the "
+                    + "ceiling (%s/s), a per-task third at most %s/s", ceiling, ceiling / tasks)
+                    .isGreaterThan(ceiling * 2 / tasks);
+            assertWindowsHeld(log.stream().map(SageMakerEmulator.StepsRequest::scenarioTimeMillis).sorted().toList(), ceiling);
         }
     }
 
-    private void assertRateHeld(SageMakerEmulator emulator, List<ScenarioJob> jobs, double ceiling) {
-        Map<String, String> props = ConnectHarness.connectorConfig(emulator, name, names(jobs).toArray(String[]::new));
-        props.put("tasks.max", "3");
-        props.put("api.max.requests.per.second", Double.toString(ceiling));
-        props.put("page.size", "1");
-        harness.startConnector(name, props);
+    /** The documented shard function: CRC-32 of the job name's UTF-8 bytes, modulo the task count. */
+    private static int shard(String jobName, int tasks) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(jobName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % tasks);
+    }
 
-        int calls = 45;
-        Awaitility.await(calls + " step pages read").atMost(ConnectHarness.TIMEOUT)
-                .until(() -> emulator.stepsRequests().size() >= calls);
-        List<Long> at = emulator.stepsRequests().stream().map(SageMakerEmulator.StepsRequest::scenarioTimeMillis).sorted().toList();
-        Set<String> jobsRead = emulator.stepsRequests().stream().map(SageMakerEmulator.StepsRequest::jobName)
-                .collect(Collectors.toSet());
-        assertThat(jobsRead).as("jobs read side by side").hasSizeGreaterThan(1);
+    private static long lastCall(List<SageMakerEmulator.StepsRequest> log, Set<String> jobNames) {
+        return log.stream().filter(r -> jobNames.contains(r.jobName()))
+                .mapToLong(SageMakerEmulator.StepsRequest::scenarioTimeMillis).max().orElse(Long.MAX_VALUE);
+    }
+
+    private static void assertWindowsHeld(List<Long> at, double ceiling) {
         long windowMs = 2_000;
         // the ceiling's worth per window, the budget's burst (a fifth of a second's worth) and one call of rounding
         long bound = (long) (ceiling * windowMs / 1000) + 2;
@@ -254,7 +324,5 @@ class EmulatorKnobsIT extends ConnectorTestSupport {
         }
         assertThat(most).as("most step calls in any %d ms window (ceiling %s/s for the connector)", windowMs, ceiling)
                 .isLessThanOrEqualTo((int) bound);
-        double seconds = (at.get(at.size() - 1) - at.get(0)) / 1000.0;
-        assertThat((at.size() - 1) / seconds).as("the ceiling is used, not starved").isGreaterThan(ceiling / 2);
     }
 }

@@ -117,7 +117,11 @@ class FaultSoakIT {
                 notFound += (Long) server.getAttribute(name, "JobsNotFound");
             }
             assertThat(throttled).as("throttled calls").isPositive();
-            assertThat(transientErrors).as("5xx answers").isPositive();
+            // the SDK retries a 5xx once inside the call (SDK_MAX_ATTEMPTS = 2): the task sees one only when both
+            // attempts fail, about 1 call in 400 at a 5 % rate, so the emulator's count is the one to assert
+            long served5xx = emulator.count(dev.benchlake.emulator.Outcome.SERVER_ERROR);
+            assertThat(served5xx).as("5xx answers served, every final step arrived all the same").isPositive();
+            assertThat(transientErrors).as("5xx the task saw, after the SDK's retry").isBetween(0L, served5xx);
             assertThat(jobErrors).as("unparseable pages").isPositive();
             assertThat(notFound).as("the deleted job").isEqualTo(1);
             assertThat(tokenRestarts).as("passes restarted on expired tokens").isPositive();

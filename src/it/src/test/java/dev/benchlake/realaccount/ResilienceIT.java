@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.benchlake.emulator.Fixtures;
 import dev.benchlake.emulator.ManualClock;
+import dev.benchlake.emulator.Outcome;
 import dev.benchlake.emulator.SageMakerEmulator;
 import dev.benchlake.emulator.Scenario;
 import dev.benchlake.emulator.ScenarioJob;
@@ -58,27 +59,35 @@ class ResilienceIT {
     @Test
     void pollReturnsWithinASecondWhileSageMakerHangsAndTheTaskStopsWithinTheGracefulTimeout() throws Exception {
         name = "hanging";
-        List<ScenarioJob> jobs = Fixtures.benchmarkJobs("hang", 2, 2).build();
+        // one job whose every call hangs 60 s, and two jobs that answer at once: the task goes on with those
+        ScenarioJob hanging = Fixtures.benchmarkJobs("hang", 1, 2).build().get(0);
+        List<ScenarioJob> jobs = new java.util.ArrayList<>(Fixtures.benchmarkJobs("flow", 2, 10).build());
+        jobs.add(hanging.withFaults(hanging.faults().latencyMs(60_000)));
         emulator = SageMakerEmulator.start(Scenario.builder().jobs(jobs).build(), new ManualClock().set(Duration.ofSeconds(200)));
-        emulator.faults().latencyMs(LIST_STEPS, 60_000);
-        Map<String, String> props = ConnectHarness.connectorConfig(emulator, name, "hang-00000", "hang-00001");
+        Map<String, String> props = ConnectHarness.connectorConfig(emulator, name,
+                jobs.stream().map(ScenarioJob::name).toArray(String[]::new));
         props.put("aws.api.call.timeout.ms", "120000");
         harness.startConnector(name, props);
 
-        Awaitility.await("a ListSteps call under way").atMost(ConnectHarness.TIMEOUT)
+        Awaitility.await("a call of the hanging job under way").atMost(ConnectHarness.TIMEOUT)
                 .until(() -> emulator.inFlight() >= 1);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName benchlake = new ObjectName("dev.benchlake:type=source-task-metrics,connector=" + ObjectName.quote(name)
                 + ",task=0");
         long pollsBefore = (Long) server.getAttribute(benchlake, "Polls");
-        long pagesBefore = emulator.counters().answered(LIST_STEPS);
-        Awaitility.await("five polls returned while the call hangs").atMost(ConnectHarness.TIMEOUT)
-                .until(() -> (Long) server.getAttribute(benchlake, "Polls") >= pollsBefore + 5);
+        Awaitility.await("the other jobs' 20 steps emitted and five polls returned while the call hangs")
+                .atMost(ConnectHarness.TIMEOUT).until(() -> (Long) server.getAttribute(benchlake, "StepRecords") >= 20
+                        && (Long) server.getAttribute(benchlake, "Polls") >= pollsBefore + 5);
         assertThat(emulator.inFlight()).as("the call still hangs").isGreaterThanOrEqualTo(1);
-        assertThat(emulator.counters().answered(LIST_STEPS)).as("no page answered meanwhile").isEqualTo(pagesBefore);
-        assertThat((Long) server.getAttribute(benchlake, "LongestPollMs")).as("the longest poll, SageMaker hanging 60 s")
-                .isLessThan(1_500L);
-        ObjectName taskMetrics = connectTaskMetrics(server, name);
+        assertThat(emulator.count(LIST_STEPS, hanging.name()) + emulator.count("DescribeInferenceRecommendationsJob",
+                hanging.name())).as("no call of the hanging job answered meanwhile").isZero();
+        // Connect's own measure of poll(): the longest poll that returned records, from the worker's metrics
+        ObjectName connectMetrics = connectTaskMetrics(server, name);
+        assertThat((Double) server.getAttribute(connectMetrics, "poll-batch-max-time-ms"))
+                .as("Connect's poll-batch-max-time-ms, SageMaker hanging 60 s on one job").isLessThan(1_500.0);
+        assertThat((Long) server.getAttribute(benchlake, "LongestPollMs"))
+                .as("the longest poll, empty ones too (Connect measures only polls that return records)").isLessThan(1_500L);
+        ObjectName taskMetrics = connectMetrics;
 
         // deleting the connector stops the task: Connect removes its metrics once the task thread has ended
         long deleted = System.nanoTime();
@@ -142,12 +151,18 @@ class ResilienceIT {
         emulator = SageMakerEmulator.start(Scenario.builder().jobs(Fixtures.benchmarkJobs("sig", 1, 1).build())
                 .credentials("AKIDBENCHLAKETEST", "the-real-secret", null).build(), new ManualClock());
         Map<String, String> props = ConnectHarness.connectorConfig(emulator, name, "sig-00000");
+        props.put("aws.access.key.id", "AKIDBENCHLAKETEST");
         props.put("aws.secret.access.key", "not-the-real-secret");
         harness.connect().configureConnector(name, props);
         Awaitility.await("the task fails").atMost(ConnectHarness.TIMEOUT).ignoreExceptions().until(() ->
                 "FAILED".equals(harness.connect().connectorStatus(name).tasks().get(0).state()));
         assertThat(harness.connect().connectorStatus(name).tasks().get(0).trace())
                 .contains("InvalidSignatureException", "does not match the signature you provided");
+        // "at once": the first call refused fails the task, with no retry beyond the SDK's own attempts of that call
+        // (3 in its standard mode) and no call answered
+        long refused = emulator.count(Outcome.ACCESS_DENIED);
+        assertThat(refused).as("calls refused before the task failed").isBetween(1L, 3L);
+        assertThat(emulator.totalRequests()).as("every call the task made was refused").isEqualTo(refused);
     }
 
     /** Connect's own metrics of the connector's task, removed when the task thread has ended. */

@@ -6,13 +6,14 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.Duration;
 
 /**
  * {@code GET /credentials}: the ECS container-credentials document ({@code AccessKeyId}, {@code SecretAccessKey},
- * {@code Token}, {@code Expiration}, {@code RoleArn}) of the scenario's {@link Scenario#credentials()}, or HTTP 500
- * during a {@code credentialsUnavailable} window. The SDK's {@code ContainerCredentialsProvider} reads it when
+ * {@code Token}, {@code Expiration}, {@code RoleArn}), or HTTP 500 during a {@code credentialsUnavailable} window.
+ * Each fetch issues a new generation of keys from the {@link KeyRing} (the scenario's {@link Scenario#credentials()}
+ * rotated), valid for {@code credentialsTtlSeconds}: the service refuses it after its {@code Expiration}. The SDK's
+ * {@code ContainerCredentialsProvider} reads it when
  * {@code aws.containerCredentialsFullUri} (or {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}) names it.
  */
 final class CredentialsEndpoint implements HttpHandler {
@@ -21,11 +22,13 @@ final class CredentialsEndpoint implements HttpHandler {
     private final Scenario scenario;
     private final EmulatorClock clock;
     private final Counters counters;
+    private final KeyRing keyRing;
 
-    CredentialsEndpoint(Scenario scenario, EmulatorClock clock, Counters counters) {
+    CredentialsEndpoint(Scenario scenario, EmulatorClock clock, Counters counters, KeyRing keyRing) {
         this.scenario = scenario;
         this.clock = clock;
         this.counters = counters;
+        this.keyRing = keyRing;
     }
 
     @Override
@@ -44,16 +47,16 @@ final class CredentialsEndpoint implements HttpHandler {
             counters.recordCredentials(false);
         } else {
             status = 200;
-            Scenario.Credentials keys = scenario.credentials();
+            // the SDK compares Expiration with the wall clock, not with scenario time
+            KeyRing.Issued issued = keyRing.issue(Duration.ofSeconds(scenario.faults().credentialsTtlSeconds()));
+            Scenario.Credentials keys = issued.keys();
             body.put("RoleArn", "arn:aws:iam::" + scenario.accountId() + ":role/benchlake");
             body.put("AccessKeyId", keys.accessKeyId());
             body.put("SecretAccessKey", keys.secretAccessKey());
             if (keys.token() != null) {
                 body.put("Token", keys.token());
             }
-            // the SDK compares Expiration with the wall clock, not with scenario time
-            Instant expiration = Instant.now().plusSeconds(scenario.faults().credentialsTtlSeconds()).truncatedTo(ChronoUnit.SECONDS);
-            body.put("Expiration", expiration.toString());
+            body.put("Expiration", issued.expiration().toString());
             counters.recordCredentials(true);
         }
         byte[] bytes = Json.bytes(body);

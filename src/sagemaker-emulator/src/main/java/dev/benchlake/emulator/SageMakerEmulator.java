@@ -79,12 +79,14 @@ public final class SageMakerEmulator implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CredentialFaults credentialFaults = new CredentialFaults();
     private final StsEndpoint sts;
+    private final KeyRing keyRing;
 
     private SageMakerEmulator(Scenario scenario, EmulatorClock clock, int port) throws IOException {
         this.scenario = scenario;
         this.clock = clock;
         this.api = new InferenceRecommenderApi(scenario, clock);
         this.sts = new StsEndpoint(scenario, credentialFaults);
+        this.keyRing = new KeyRing(scenario.credentials(), java.time.Clock.systemUTC());
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         AtomicInteger threads = new AtomicInteger();
         // unbounded: requests held by a latency knob must not keep other requests from being answered
@@ -95,7 +97,7 @@ public final class SageMakerEmulator implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", this::handle);
-        server.createContext(CredentialsEndpoint.PATH, new CredentialsEndpoint(scenario, clock, counters));
+        server.createContext(CredentialsEndpoint.PATH, new CredentialsEndpoint(scenario, clock, counters, keyRing));
         server.start();
         InetSocketAddress bound = server.getAddress();
         this.endpoint = URI.create("http://" + bound.getAddress().getHostAddress() + ":" + bound.getPort());
@@ -395,17 +397,20 @@ public final class SageMakerEmulator implements AutoCloseable {
             throw new ApiException(403, "InvalidSignatureException", "Credential should be scoped to correct service: 'sagemaker'. ",
                     Outcome.ACCESS_DENIED);
         }
+        String token = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
+        Scenario.Credentials keys;
         if (scenario.checksAccessKey()) {
-            Scenario.Credentials keys = scenario.credentials();
-            String token = ex.getRequestHeaders().getFirst("X-Amz-Security-Token");
-            if (!m.group(1).equals(keys.accessKeyId()) || (keys.token() != null && !keys.token().equals(token))) {
-                throw new ApiException(400, "UnrecognizedClientException", "The security token included in the request is invalid.",
-                        Outcome.ACCESS_DENIED);
-            }
-            // the keys are known: the signature itself is checked, with the SDK's own signer
-            SigV4Verifier.verify(ex.getRequestMethod(), ex.getRequestURI(), ex.getRequestHeaders(), body, keys,
-                    scenario.region(), Instant.now());
+            keys = keyRing.accept(m.group(1), token);
+        } else if (keyRing.find(m.group(1)) != null) {
+            // the keys served when none are declared: known, so their signature is checked; they may be used as
+            // static keys, without their session token
+            keys = keyRing.accept(m.group(1), token == null ? keyRing.find(m.group(1)).keys().token() : token);
+        } else {
+            return; // no keys declared and an access key the emulator never issued: accepted unchecked
         }
+        // the keys are known: the signature itself is checked, with the SDK's own signer
+        SigV4Verifier.verify(ex.getRequestMethod(), ex.getRequestURI(), ex.getRequestHeaders(), body, keys,
+                scenario.region(), Instant.now());
     }
 
     private static ApiException serialization(String message) {

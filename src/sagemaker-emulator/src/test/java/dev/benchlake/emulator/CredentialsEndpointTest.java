@@ -67,9 +67,10 @@ class CredentialsEndpointTest {
         assertThat(emulator.credentialsEndpoint().toString()).isEqualTo(emulator.endpoint() + "/credentials");
         AwsCredentials credentials = resolve();
         assertThat(credentials).isInstanceOfSatisfying(AwsSessionCredentials.class, c -> {
-            assertThat(c.accessKeyId()).isEqualTo("ASIAQEMULATED0000001");
-            assertThat(c.secretAccessKey()).isEqualTo("c2VjcmV0LWtleS1mb3ItdGhlLWVtdWxhdG9y");
-            assertThat(c.sessionToken()).isEqualTo("IQoJb3JpZ2luX2VjEJ//emulated-session-token");
+            // session keys rotate: the first generation the endpoint issued
+            assertThat(c.accessKeyId()).isEqualTo("ASIAQEMULATED00R0001");
+            assertThat(c.secretAccessKey()).isEqualTo("c2VjcmV0LWtleS1mb3ItdGhlLWVtdWxhdG9y/rotated/1");
+            assertThat(c.sessionToken()).isEqualTo("IQoJb3JpZ2luX2VjEJ//emulated-session-token/rotated/1");
         });
         assertThat(emulator.counters().credentialsServed()).isEqualTo(1);
 
@@ -103,7 +104,7 @@ class CredentialsEndpointTest {
         clock.set(Duration.ofMillis(19_999));
         assertThatThrownBy(CredentialsEndpointTest::resolve).isInstanceOf(SdkClientException.class);
         clock.set(Duration.ofSeconds(20));
-        assertThat(resolve().accessKeyId()).isEqualTo("ASIAQEMULATED0000001");
+        assertThat(resolve().accessKeyId()).isEqualTo("ASIAQEMULATED00R0001");
         // credential requests are not SageMaker requests
         assertThat(emulator.totalRequests()).isZero();
 
@@ -112,7 +113,7 @@ class CredentialsEndpointTest {
         clock.set(Duration.ofSeconds(35));
         assertThatThrownBy(CredentialsEndpointTest::resolve).isInstanceOf(SdkClientException.class);
         emulator.faults().clear();
-        assertThat(resolve().accessKeyId()).isEqualTo("ASIAQEMULATED0000001");
+        assertThat(resolve().accessKeyId()).isEqualTo("ASIAQEMULATED00R0002");
     }
 
     @Test
@@ -126,9 +127,10 @@ class CredentialsEndpointTest {
         assertThat(doc.fieldNames()).toIterable().containsExactly("RoleArn", "AccessKeyId", "SecretAccessKey", "Token", "Expiration");
         assertThat(doc.get("RoleArn").asText()).isEqualTo("arn:aws:iam::123456789012:role/benchlake");
         assertThat(doc.get("Expiration").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
-        // six hours ahead of the wall clock (the SDK compares it with the wall clock, not with scenario time)
+        // six hours ahead of the wall clock (the SDK compares it with the wall clock, not with scenario time), rounded
+        // up to the second
         assertThat(Instant.parse(doc.get("Expiration").asText()))
-                .isBetween(Instant.now().plus(Duration.ofMinutes(359)), Instant.now().plus(Duration.ofMinutes(360)));
+                .isBetween(Instant.now().plus(Duration.ofMinutes(359)), Instant.now().plus(Duration.ofMinutes(360)).plusSeconds(1));
         clock.set(Duration.ofSeconds(15));
         HttpResponse<String> down = http.send(HttpRequest.newBuilder(emulator.credentialsEndpoint()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -137,7 +139,7 @@ class CredentialsEndpointTest {
         // a scenario that declares no keys serves the defaults and accepts any key
         try (SageMakerEmulator open = SageMakerEmulator.start(Scenario.builder().job(Fixtures.hugeJob("any", 1)).build(), clock)) {
             System.setProperty(FULL_URI, open.credentialsEndpoint().toString());
-            assertThat(resolve().accessKeyId()).isEqualTo(Scenario.Credentials.DEFAULT.accessKeyId());
+            assertThat(resolve().accessKeyId()).isEqualTo("ASIAEMULATOR000R0001");
             try (SageMakerClient sm = SdkClients.client(open)) {
                 assertThat(sm.describeInferenceRecommendationsJob(b -> b.jobName("any")).jobName()).isEqualTo("any");
             }
@@ -159,5 +161,48 @@ class CredentialsEndpointTest {
                                 ex -> assertThat(ex.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException"));
             }
         }
+    }
+
+    @Test
+    void everyFetchIssuesNewKeysAndTheServiceRefusesThemOnceTheyExpire() throws Exception {
+        emulator.faults().credentialsTtlSeconds(2);
+        HttpClient http = HttpClient.newHttpClient();
+        JsonNode first = fetch(http);
+        JsonNode second = fetch(http);
+        assertThat(second.get("AccessKeyId").asText()).as("a new generation on each fetch")
+                .isNotEqualTo(first.get("AccessKeyId").asText());
+        Instant expiration = Instant.parse(first.get("Expiration").asText());
+        AwsSessionCredentials keys = AwsSessionCredentials.create(first.get("AccessKeyId").asText(),
+                first.get("SecretAccessKey").asText(), first.get("Token").asText());
+        try (SageMakerClient sm = SdkClients.builder(emulator).credentialsProvider(StaticCredentialsProvider.create(keys))
+                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+                .build()) {
+            // issued for 2 s: fresh keys are accepted
+            assertThat(sm.describeInferenceRecommendationsJob(b -> b.jobName("secured")).jobName()).isEqualTo("secured");
+            while (Instant.now().isBefore(expiration)) {
+                Thread.sleep(20); // the keys' own Expiration, on the wall clock as AWS reads it
+            }
+            assertThatThrownBy(() -> sm.describeInferenceRecommendationsJob(b -> b.jobName("secured")))
+                    .isInstanceOfSatisfying(SageMakerException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(400);
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExpiredTokenException");
+                        assertThat(e.awsErrorDetails().errorMessage())
+                                .isEqualTo("The security token included in the request is expired");
+                    });
+        }
+        assertThat(emulator.count(Outcome.ACCESS_DENIED)).as("the expired call is counted as refused").isEqualTo(1);
+        // the scenario's own keys, used as static keys, do not expire
+        try (SageMakerClient sm = SdkClients.builder(emulator).credentialsProvider(StaticCredentialsProvider.create(
+                AwsSessionCredentials.create("ASIAQEMULATED0000001", "c2VjcmV0LWtleS1mb3ItdGhlLWVtdWxhdG9y",
+                        "IQoJb3JpZ2luX2VjEJ//emulated-session-token"))).build()) {
+            assertThat(sm.describeInferenceRecommendationsJob(b -> b.jobName("secured")).jobName()).isEqualTo("secured");
+        }
+    }
+
+    private JsonNode fetch(HttpClient http) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(emulator.credentialsEndpoint()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body());
     }
 }

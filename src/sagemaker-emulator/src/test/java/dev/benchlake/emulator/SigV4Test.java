@@ -12,9 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.Headers;
 
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -74,6 +77,66 @@ class SigV4Test {
             assertThat(skewed.statusCode()).isEqualTo(403);
             assertThat(skewed.body()).contains("InvalidSignatureException", "Signature expired");
         }
+    }
+
+    /**
+     * AWS's published SigV4 test vectors, from the aws-sig-v4-test-suite
+     * (https://docs.aws.amazon.com/general/latest/gr/signature-v4-test-suite.html; the suite's files are kept at
+     * github.com/awslabs/aws-c-auth, tests/aws-sig-v4-test-suite/get-vanilla and post-vanilla): example credentials
+     * AKIDEXAMPLE / wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20150830T123600Z, us-east-1, service "service", host
+     * example.amazonaws.com, no body. The verifier accepts each published signature and refuses it with one digit
+     * changed.
+     */
+    @Test
+    void awsPublishedTestVectorsVerifyAndOneChangedDigitIsRefused() throws ApiException {
+        Scenario.Credentials example = new Scenario.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
+        Instant signedAt = Instant.parse("2015-08-30T12:36:00Z");
+        Map<String, String> vectors = Map.of(
+                "GET", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", // get-vanilla
+                "POST", "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b"); // post-vanilla
+        for (Map.Entry<String, String> v : vectors.entrySet()) {
+            SigV4Verifier.verify(v.getKey(), URI.create("/"), vectorHeaders(v.getValue()), new byte[0], example, "us-east-1",
+                    "service", signedAt);
+            String changed = (v.getValue().charAt(0) == '5' ? "6" : "5") + v.getValue().substring(1);
+            assertThatThrownBy(() -> SigV4Verifier.verify(v.getKey(), URI.create("/"), vectorHeaders(changed), new byte[0],
+                    example, "us-east-1", "service", signedAt))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.code()).isEqualTo("InvalidSignatureException");
+                        assertThat(e.getMessage()).startsWith("The request signature we calculated does not match");
+                    });
+        }
+    }
+
+    /**
+     * AWS refuses a request more than 5 minutes from its X-Amz-Date (IAM User Guide, "AWS Signature Version 4 for API
+     * requests": "a request must reach AWS within five minutes of the time stamp in the request"), with the message
+     * "Signature expired: ... (... - 5 min.)".
+     */
+    @Test
+    void theClockSkewLimitIsAwsFiveMinutes() throws ApiException {
+        Scenario.Credentials example = new Scenario.Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null);
+        Instant signedAt = Instant.parse("2015-08-30T12:36:00Z");
+        String signature = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+        for (Duration within : List.of(Duration.ofMinutes(5), Duration.ofMinutes(-5))) {
+            SigV4Verifier.verify("GET", URI.create("/"), vectorHeaders(signature), new byte[0], example, "us-east-1", "service",
+                    signedAt.plus(within));
+        }
+        assertThatThrownBy(() -> SigV4Verifier.verify("GET", URI.create("/"), vectorHeaders(signature), new byte[0], example,
+                "us-east-1", "service", signedAt.plus(Duration.ofMinutes(5).plusSeconds(1))))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo("InvalidSignatureException");
+                    assertThat(e.getMessage()).isEqualTo("Signature expired: 20150830T123600Z is now earlier than "
+                            + "20150830T123601Z (20150830T124101Z - 5 min.)");
+                });
+    }
+
+    private static Headers vectorHeaders(String signature) {
+        Headers h = new Headers();
+        h.add("Host", "example.amazonaws.com");
+        h.add("X-Amz-Date", "20150830T123600Z");
+        h.add("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                + "SignedHeaders=host;x-amz-date, Signature=" + signature);
+        return h;
     }
 
     /** Signs {@code signedBody} at {@code at} with the SDK's signer, and sends {@code sentBody}. */
