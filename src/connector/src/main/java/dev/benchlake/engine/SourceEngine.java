@@ -218,14 +218,12 @@ public final class SourceEngine {
                 reopen(job);
             }
         }
-        add(fresh.keySet());
+        // each with its summary before it is queued: the summary says whether it is live (running) or backlog
+        add(fresh.keySet(), fresh);
         fresh.forEach((name, job) -> {
             JobState s = open.get(name);
-            if (s != null) {
-                s.listed = job;
-                if (reader.wantsDescribe(s)) {
-                    describes.add(s);
-                }
+            if (s != null && reader.wantsDescribe(s)) {
+                describes.add(s);
             }
         });
     }
@@ -260,6 +258,10 @@ public final class SourceEngine {
     }
 
     private void add(Collection<String> jobNames) {
+        add(jobNames, Map.of());
+    }
+
+    private void add(Collection<String> jobNames, Map<String, JobObservation> listed) {
         Map<Map<String, Object>, JobPartition> partitions = new HashMap<>();
         for (String job : jobNames) {
             if (known.add(job)) {
@@ -281,6 +283,7 @@ public final class SourceEngine {
                 continue;
             }
             JobState s = new JobState(e.getValue(), offset);
+            s.listed = listed.get(e.getValue().job());
             s.dueAtMs = now;
             queue.add(s);
             open.put(s.name(), s);

@@ -218,23 +218,23 @@ class SourceEngineCallsTest {
         assertThat(api.listJobsCalls).hasValue(1);
     }
 
-    @Test
-    void aRunningJobIsReadEveryPollIntervalWhileABacklogIsRead() {
-        // 150 finished jobs of one page each at 50 calls/s (about 3 s of step pages, describes beside them), and a
-        // running job read every 300 ms
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"150, 50, 300, 0", "40, 5, 1000, 0", "40, 12.5, 1000, 5"})
+    void aRunningJobIsReadEveryPollIntervalWhileABacklogIsRead(int backlog, double rate, long pollIntervalMs,
+            double quota) {
+        // finished jobs of one page each (150 at 50 calls/s: about 3 s of step pages, describes beside them), and a
+        // running job read every poll interval
         FakeRecommenderApi api = new FakeRecommenderApi();
-        int backlog = 150;
         for (int i = 0; i < backlog; i++) {
             String name = String.format("old-%03d", i);
             api.put(TestSteps.job(name, "COMPLETED"), List.of(TestSteps.completed(name, "ml.c5.xlarge", "ep-0")));
         }
         String running = "running-job";
         api.put(TestSteps.job(running, "IN_PROGRESS"), List.of(TestSteps.running(running, "ml.c5.xlarge", "ep-0")));
-        long pollIntervalMs = 300;
-        SourceEngine engine = start(api, 60_000, pollIntervalMs, 50);
+        SourceEngine engine = start(quota > 0 ? new Quota(api, quota) : api, 60_000, pollIntervalMs, rate);
         long started = System.nanoTime();
 
-        assertThat(pollUntil(engine, 1_000, () -> stats.jobsClosed.get() == backlog)).isTrue();
+        assertThat(pollUntil(engine, 10_000, () -> stats.jobsClosed.get() == backlog)).isTrue();
         long backfillMs = (System.nanoTime() - started) / 1_000_000;
 
         // a live job due for its poll goes before every backlog job: read about once per interval throughout (the
@@ -245,6 +245,63 @@ class SourceEngineCallsTest {
         assertThat(intervals).as("poll intervals the backfill took").isGreaterThanOrEqualTo(6);
         assertThat(passes).as("passes over the running job during a backfill of %d ms", backfillMs)
                 .isGreaterThanOrEqualTo((int) (intervals / 2));
+    }
+
+    @Test
+    void aRunningJobFoundByTheListingIsReadBeforeTheBacklogItWasListedWith() {
+        FakeRecommenderApi api = new FakeRecommenderApi();
+        int backlog = 40;
+        for (int i = 0; i < backlog; i++) {
+            String name = String.format("old-%03d", i);
+            api.put(TestSteps.job(name, "COMPLETED"), List.of(TestSteps.completed(name, "ml.c5.xlarge", "ep-0")));
+        }
+        // listed in the same page as the backlog, due at the same moment, and after it by name
+        String running = "running-job";
+        api.put(TestSteps.job(running, "IN_PROGRESS"), List.of(TestSteps.running(running, "ml.c5.xlarge", "ep-0")));
+        List<String> pages = java.util.Collections.synchronizedList(new ArrayList<>());
+        RecommenderApi recording = new DelegatingApi(api) {
+            @Override
+            public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
+                pages.add(jobName);
+                return super.listSteps(jobName, statusFilter, maxResults, nextToken);
+            }
+        };
+        SourceEngine engine = start(recording, 60_000, 600_000, 20);
+
+        assertThat(pollUntil(engine, 1_000, () -> pages.contains(running))).isTrue();
+
+        // the calls made ahead when it was listed may go first, nothing more: the listing's summary says it is live
+        int aheadAtMost = 8;
+        assertThat(pages.indexOf(running)).as("step pages before the running job's first, of %d listed", backlog + 1)
+                .isLessThanOrEqualTo(aheadAtMost);
+    }
+
+    /** Throttles step listings beyond a token bucket of {@code rate} a second (burst: one second's), as AWS does. */
+    private static final class Quota extends DelegatingApi {
+        private final double rate;
+        private double tokens;
+        private long lastNanos = System.nanoTime();
+
+        Quota(FakeRecommenderApi delegate, double rate) {
+            super(delegate);
+            this.rate = rate;
+            this.tokens = rate;
+        }
+
+        @Override
+        public StepPage listSteps(String jobName, String statusFilter, int maxResults, String nextToken) {
+            synchronized (this) {
+                long now = System.nanoTime();
+                tokens = Math.min(rate, tokens + (now - lastNanos) * rate / 1e9);
+                lastNanos = now;
+                if (tokens < 1) {
+                    throw new dev.benchlake.api.ApiException(dev.benchlake.api.ApiErrorKind.THROTTLED,
+                            "ListInferenceRecommendationsJobSteps", "Rate exceeded", null);
+                }
+                tokens -= 1;
+            }
+            return delegate.listSteps(jobName, statusFilter, maxResults, nextToken);
+        }
     }
 
     /** Holds every describe until {@link #release} opens, as an operation throttled hard (or slow) would. */
