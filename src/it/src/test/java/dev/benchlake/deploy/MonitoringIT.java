@@ -112,7 +112,10 @@ class MonitoringIT {
         worker = ConnectWorker.start(ConnectWorker.Mode.STANDALONE, work.resolve("worker"), props, List.of(agent));
         HttpResponse<String> sink = worker.post("/connectors", JSON.writeValueAsString(Map.of("name", SINK, "config", Map.of(
                 "connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector", "tasks.max", "1",
-                "topics", NAME + ".steps", "file", work.resolve("sink.txt").toString()))));
+                "topics", NAME + ".steps", "file", work.resolve("sink.txt").toString(),
+                // the source writes schemaless JSON: read it as text
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"))));
         assertThat(sink.statusCode()).as(sink.body()).isEqualTo(201);
 
         Map<String, String> config = ConnectHarness.connectorConfig(emulator, NAME, STEPS_PER_JOB.keySet().toArray(String[]::new));
@@ -138,6 +141,18 @@ class MonitoringIT {
                     long now = emulator.counters().total();
                     return calls.getAndSet(now) == now;
                 });
+        try {
+            awaitScrape();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\nsink status: " + worker.get("/connectors/" + SINK + "/status").body()
+                    + "\nconsumer series: " + (scrape == null ? "no scrape" : scrape.names().stream()
+                    .filter(n -> n.startsWith("kafka_connect_sink")).toList()) + "\nworker log:\n" + worker.logTail(), e);
+        }
+        // kept for a look after the run: what a Prometheus server would have stored
+        Files.writeString(Path.of("target/monitoring-it-metrics.txt"), scrape.text());
+    }
+
+    private static void awaitScrape() {
         Awaitility.await("the exporter shows every job closed").atMost(ConnectHarness.TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> {
                     scrape = Scrape.parse(get(metrics));
@@ -145,8 +160,6 @@ class MonitoringIT {
                             && scrape.value("kafka_connect_sink_records_consumed_total", sinkTask()) == steps()
                             && scrape.value("kafka_connect_sink_records_lag", sinkTask()) == 0;
                 });
-        // kept for a look after the run: what a Prometheus server would have stored
-        Files.writeString(Path.of("target/monitoring-it-metrics.txt"), scrape.text());
     }
 
     @AfterAll
