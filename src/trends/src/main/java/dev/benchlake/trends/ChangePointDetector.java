@@ -31,6 +31,8 @@ public final class ChangePointDetector {
     private static final double MEDIAN_SE = 1.2533;
     private static final double MIN_SIGMA = 0.002;
     private static final double HOLD_ALPHA = 10;
+    private static final double CANDIDATE_ALPHA = 0.05;
+    private static final int L1_REACH = 3;
     /** A run this much further out than the clipping limit is an outlier: a change never starts with it. */
     private static final double OUTLIER_SHIFT = 0.5;
     private static final double HOLD_SIZE = 0.6;
@@ -77,7 +79,7 @@ public final class ChangePointDetector {
         List<Integer> cuts = new ArrayList<>();
         segment(s, 0, n, cuts);
         cuts.sort(null);
-        for (int round = 0; round < 6; round++) {
+        for (int round = 0; round < 4 * n; round++) {
             if (!refine(s, cuts)) {
                 break;
             }
@@ -86,7 +88,7 @@ public final class ChangePointDetector {
         for (int j = 0; j < cuts.size(); j++) {
             int a = j == 0 ? 0 : cuts.get(j - 1);
             int b = j == cuts.size() - 1 ? n : cuts.get(j + 1);
-            Split split = test(s, a, b);
+            Split split = test(s, a, b, settings.alpha());
             out.add(describe(s, a, cuts.get(j), b, split.p(), lowerIsBetter));
         }
         return out;
@@ -102,30 +104,48 @@ public final class ChangePointDetector {
         return y;
     }
 
+    /**
+     * Candidate changes: binary segmentation with a loose limit (a segment where the runs go up and come back down is
+     * not clear as one split, but its halves are); {@link #refine} keeps the ones that hold between their neighbours.
+     */
     private void segment(Series s, int a, int b, List<Integer> cuts) {
-        Split split = test(s, a, b);
-        // the whole segment is judged by its p-value alone: a segment holding two changes need not look like one
-        if (split != null && split.p() <= settings.alpha()) {
+        Split split = test(s, a, b, CANDIDATE_ALPHA);
+        if (split != null && split.p() <= CANDIDATE_ALPHA) {
             cuts.add(split.at());
             segment(s, a, split.at(), cuts);
             segment(s, split.at(), b, cuts);
         }
     }
 
-    /** Re-judges each change between its neighbours; true when one moved or went. */
+    /**
+     * Re-judges each change between its neighbours: removes the weakest that does not hold (Otava's merge step), else
+     * moves one whose clearest split is elsewhere; true when something changed.
+     */
     private boolean refine(Series s, List<Integer> cuts) {
+        int weakest = -1;
+        double weakestP = -1;
+        int move = -1;
+        int moveTo = -1;
         for (int j = 0; j < cuts.size(); j++) {
             int a = j == 0 ? 0 : cuts.get(j - 1);
             int b = j == cuts.size() - 1 ? s.n() : cuts.get(j + 1);
-            Split split = test(s, a, b);
-            if (split == null || !accepted(s, a, split.at(), b, split.p())) {
-                cuts.remove(j);
-                return true;
+            Split split = test(s, a, b, settings.alpha());
+            double p = split == null ? 2 : split.p();
+            if ((split == null || !accepted(s, a, split.at(), b, split.p())) && p > weakestP) {
+                weakest = j;
+                weakestP = p;
+            } else if (split != null && split.at() != cuts.get(j) && move < 0) {
+                move = j;
+                moveTo = split.at();
             }
-            if (split.at() != cuts.get(j)) {
-                cuts.set(j, split.at());
-                return true;
-            }
+        }
+        if (weakest >= 0) {
+            cuts.remove(weakest);
+            return true;
+        }
+        if (move >= 0) {
+            cuts.set(move, moveTo);
+            return true;
         }
         return false;
     }
@@ -154,7 +174,7 @@ public final class ChangePointDetector {
     }
 
     /** The clearest split of [a, b) with its permutation p-value, or null when the segment is too short. */
-    private Split test(Series s, int a, int b) {
+    private Split test(Series s, int a, int b, double limit) {
         int m = settings.minRuns();
         if (b - a < 2 * m) {
             return null;
@@ -163,7 +183,7 @@ public final class ChangePointDetector {
         System.arraycopy(s.clean(), a, y, 0, y.length);
         int best = bestSplit(y, m);
         double observed = statistic(y, best, m);
-        int at = snap(s, a, b, a + best, observed);
+        int at = snap(s, a, b, placeL1(s, a, b, a + best), observed);
         for (int c = Math.max(a + m, at - settings.versionSnap()); c <= Math.min(b - m, at + settings.versionSnap()); c++) {
             if (s.held().contains(s.runs().get(c).id()) && statistic(y, c - a, m) >= SNAP_RATIO * observed) {
                 at = c; // a change already reported keeps its place while it is nearly the clearest split
@@ -179,7 +199,7 @@ public final class ChangePointDetector {
         SplittableRandom random = new SplittableRandom(settings.seed() * 1_000_003L + a * 7919L + b);
         int exceed = 0;
         int done = 0;
-        int give = (int) Math.floor(settings.alpha() * (settings.permutations() + 1));
+        int give = (int) Math.floor(limit * (settings.permutations() + 1));
         while (done < settings.permutations()) {
             shuffle(y, random);
             if (statistic(y, bestSplit(y, m), m) >= observed) {
@@ -191,6 +211,33 @@ public final class ChangePointDetector {
             }
         }
         return new Split(at, (exceed + 1.0) / (done + 1.0));
+    }
+
+    /**
+     * The place of a change near {@code t} that fits the runs best with a median each side (least absolute
+     * deviations of the log values): the mean-based statistic finds the change, outliers next to it do not place it.
+     */
+    private int placeL1(Series s, int a, int b, int t) {
+        int m = settings.minRuns();
+        int best = t;
+        double bestCost = Double.POSITIVE_INFINITY;
+        for (int c = Math.max(a + m, t - L1_REACH); c <= Math.min(b - m, t + L1_REACH); c++) {
+            double cost = absoluteDeviation(s.x(), a, c) + absoluteDeviation(s.x(), c, b);
+            if (cost < bestCost - 1e-12 || (Math.abs(cost - bestCost) <= 1e-12 && Math.abs(c - t) < Math.abs(best - t))) {
+                bestCost = cost;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static double absoluteDeviation(double[] x, int from, int to) {
+        double median = Robust.median(x, from, to);
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += Math.abs(x[i] - median);
+        }
+        return sum;
     }
 
     /** In a versioned series, a version boundary within versionSnap runs whose split is nearly as clear. */

@@ -17,7 +17,7 @@ package dev.benchlake.trends;
 public record DetectorSettings(int minRuns, double alpha, int permutations, double minRelativeChange,
                                double outlierSigmas, int versionSnap, long seed) {
     /** The defaults the corpus benchmark measured (docs/benchmarks.md). */
-    public static final DetectorSettings DEFAULTS = new DetectorSettings(3, 0.003, 999, 0.05, 2.0, 2, 20_260_207L);
+    public static final DetectorSettings DEFAULTS = new DetectorSettings(3, 0.002, 999, 0.05, 2.0, 2, 20_260_207L);
 
     public DetectorSettings {
         if (minRuns < 2 || permutations < 19 || !(alpha > 0 && alpha < 1) || minRelativeChange < 0 || outlierSigmas <= 0
