@@ -61,6 +61,11 @@ public final class SeriesTracker {
         return decide(ordered(), null);
     }
 
+    /** Decides again on the runs as they are (after {@link #restore}, when no run arrived). */
+    public Update recheck() {
+        return decide(ordered(), null);
+    }
+
     public List<Run> runs() {
         return ordered();
     }
