@@ -27,7 +27,7 @@ import dev.benchlake.trends.DetectorSettings;
  * The trends application: runs {@link TrendsTopology} with Benchlake's AvroConverter on a Kafka cluster.
  *
  * <pre>
- * java -cp "src/trends/target/benchlake-trends.jar:src/trends/target/lib/*" dev.benchlake.trends.stream.TrendsApp trends.properties
+ * java -jar src/trends/target/benchlake-trends.jar config/benchlake-trends.properties
  * </pre>
  * The properties: Kafka Streams' own ({@code bootstrap.servers}, {@code application.id} (default benchlake-trends),
  * ...), {@code schema.registry.url} and any other {@code converter.*} key for the AvroConverter (without the prefix),
