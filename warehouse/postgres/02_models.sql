@@ -221,7 +221,8 @@ LANGUAGE sql STABLE AS $$
                                    ('max_invocations',        c.max_invocations::double precision,  -1),
                                    ('cost_per_1m_inferences', c.cost_per_1m_inferences,              1))
                            AS m(metric, value, worse)
-        WHERE m.value IS NOT NULL
+        -- NaN (nan.handling=keep) is no measurement: PostgreSQL sorts it above every number, so it would look regressed
+        WHERE m.value IS NOT NULL AND m.value <> 'NaN'::double precision
     ), baselines AS (
         -- each run with the values of the earlier runs it is compared with: a window frame, no self-join
         SELECT r.*,

@@ -75,4 +75,31 @@ class ModelCorrectionsTest {
             }
         }
     }
+
+    @Test
+    void aNanCostIsNoRegression() throws Exception {
+        String landing = Files.readString(WarehouseStack.projectDir().resolve("warehouse/postgres/01_landing_tables.sql"));
+        String models = Files.readString(WarehouseStack.projectDir().resolve("warehouse/postgres/02_models.sql"));
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+             Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(landing);
+            s.execute(models);
+            StringBuilder rows = new StringBuilder();
+            for (int night = 1; night <= 6; night++) {
+                String cost = night == 6 ? "'NaN'" : "0.000002";
+                rows.append(night == 1 ? "" : ", ").append("('s").append(night).append("', 'j").append(night)
+                        .append("', '1', 'us-east-1', 'BENCHMARK', 'COMPLETED', true, 'h', now(), 'ml.c5.large', ")
+                        .append("'2026-02-0").append(night).append(" 02:00:00+00', 40, ").append(cost).append(')');
+            }
+            s.execute("INSERT INTO benchmark_steps (step_id, job_name, aws_account_id, aws_region, step_type, status,"
+                    + " is_terminal, content_hash, observed_at, instance_type, job_creation_time, model_latency_ms,"
+                    + " cost_per_inference) VALUES " + rows);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE regressed), count(*) FILTER"
+                    + " (WHERE metric = 'cost_per_1m_inferences') FROM benchmark_regression_checks()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isZero();
+                assertThat(rs.getLong(2)).isEqualTo(5);
+            }
+        }
+    }
 }
