@@ -140,6 +140,11 @@ class ChangePointsIT {
         return committed.isEmpty() ? Long.MAX_VALUE : lag;
     }
 
+    private static long endOffset(Admin admin, String topic) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+    }
+
     @Test
     void benchmarkChangesHoldsExactlyTheScenariosConfirmableChangesAndNothingElse() throws Exception {
         Set<String> expected = expectedChanges();
@@ -153,11 +158,17 @@ class ChangePointsIT {
             Awaitility.await("every step landed, the trends application and the changes sink caught up")
                     .atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                         assertThat(stack.scalar(DB, "SELECT count(*) FROM benchmark_steps")).isEqualTo(steps);
-                        assertThat(lag(admin, APP)).isZero();
-                        assertThat(lag(admin, "connect-" + PREFIX + "-changes-sink")).isZero();
-                        assertThat(stack.query(DB, query)).extracting(r -> r.values().iterator().next())
+                        assertThat(lag(admin, APP)).as("trends lag, state " + trends.state()).isZero();
+                        assertThat(stack.query(DB, query)).as("benchmark_changes; the changes topic holds "
+                                        + endOffset(admin, PREFIX + ".benchmark-changes") + " records")
+                                .extracting(r -> r.values().iterator().next())
                                 .containsExactlyInAnyOrderElementsOf(expected);
                     });
+            // and nothing after that: the sink has read every change record the application wrote
+            Awaitility.await("the changes sink caught up").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(lag(admin, "connect-" + PREFIX + "-changes-sink")).isZero());
+            assertThat(stack.query(DB, query)).extracting(r -> r.values().iterator().next())
+                    .containsExactlyInAnyOrderElementsOf(expected);
         }
 
         List<Map<String, Object>> rows = stack.query(DB, "SELECT c.*, s.configuration FROM benchmark_changes c"
