@@ -43,6 +43,15 @@ SELECT DISTINCT ON (j.aws_account_id, j.aws_region, j.job_name) j.*
 FROM recommendation_jobs j
 ORDER BY j.aws_account_id, j.aws_region, j.job_name, j.observed_at DESC, j.content_hash;
 
+-- The instant of a landed time, whatever its column type: 01_landing_tables.sql creates timestamptz columns (instants);
+-- a sink's auto-created tables may hold timestamp columns with the UTC wall time (use.time.zone=UTC). PostgreSQL picks
+-- the overload by the column's type, so run_at is the right instant, and run_date the right UTC day, in any session
+-- time zone.
+CREATE OR REPLACE FUNCTION benchmark_utc(ts timestamptz)
+RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$ SELECT ts $$;
+CREATE OR REPLACE FUNCTION benchmark_utc(ts timestamp)
+RETURNS timestamptz LANGUAGE sql IMMUTABLE AS $$ SELECT ts AT TIME ZONE 'UTC' $$;
+
 -- How a configuration reads in answers: the instance type, or serverless-<memory>MB-max<concurrency>[-prov<n>].
 CREATE OR REPLACE FUNCTION benchmark_configuration(instance_type text, memory_mb integer, max_concurrency integer,
                                                    provisioned integer)
@@ -72,6 +81,8 @@ FROM (
            s.status,
            s.is_terminal,
            s.failure_reason,
+           -- a row of a benchmark that failed before its endpoint existed stands for this many identical steps
+           coalesce(s.identical_steps, 1)                                                      AS identical_steps,
            CASE WHEN pkg.arn IS NULL THEN 'model' ELSE 'model-package' END                     AS model_kind,
            coalesce(pkg.package_group, j.model_name, s.model_name, pkg.arn)                    AS model,
            pkg.version                                                                         AS model_package_version,
@@ -91,8 +102,9 @@ FROM (
            coalesce(s.environment_parameters, '{}')                                            AS environment,
            j.traffic_pattern,
            j.job_duration_seconds,
-           coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)             AS run_at,
-           (coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time) AT TIME ZONE 'UTC')::date AS run_date,
+           benchmark_utc(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)) AS run_at,
+           (benchmark_utc(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time))
+               AT TIME ZONE 'UTC')::date                                                      AS run_date,
            s.invocation_start_time,
            s.invocation_end_time,
            s.benchmark_duration_ms,
@@ -209,7 +221,8 @@ LANGUAGE sql STABLE AS $$
                                    ('max_invocations',        c.max_invocations::double precision,  -1),
                                    ('cost_per_1m_inferences', c.cost_per_1m_inferences,              1))
                            AS m(metric, value, worse)
-        WHERE m.value IS NOT NULL
+        -- NaN (nan.handling=keep) is no measurement: PostgreSQL sorts it above every number, so it would look regressed
+        WHERE m.value IS NOT NULL AND m.value <> 'NaN'::double precision
     ), baselines AS (
         -- each run with the values of the earlier runs it is compared with: a window frame, no self-join
         SELECT r.*,
@@ -408,11 +421,13 @@ $$;
 --    that reached a terminal status, how many FAILED.
 CREATE VIEW failure_rate_by_instance_type AS
 SELECT coalesce(d.configuration, '(no endpoint)')                                AS instance_type,
-       count(*)                                                                 AS terminal_steps,
-       count(*) FILTER (WHERE d.status = 'COMPLETED')                           AS completed_steps,
-       count(*) FILTER (WHERE d.status = 'FAILED')                              AS failed_steps,
-       count(*) FILTER (WHERE d.status NOT IN ('COMPLETED', 'FAILED'))          AS other_terminal_steps,
-       (count(*) FILTER (WHERE d.status = 'FAILED'))::double precision / count(*) AS failure_rate,
+       -- steps, not rows: a row may stand for several identical failed steps (identical_steps)
+       sum(d.identical_steps)                                                   AS terminal_steps,
+       coalesce(sum(d.identical_steps) FILTER (WHERE d.status = 'COMPLETED'), 0) AS completed_steps,
+       coalesce(sum(d.identical_steps) FILTER (WHERE d.status = 'FAILED'), 0)   AS failed_steps,
+       coalesce(sum(d.identical_steps) FILTER (WHERE d.status NOT IN ('COMPLETED', 'FAILED')), 0) AS other_terminal_steps,
+       coalesce(sum(d.identical_steps) FILTER (WHERE d.status = 'FAILED'), 0)::double precision
+           / sum(d.identical_steps)                                             AS failure_rate,
        count(DISTINCT (d.model_kind, d.model))                                  AS models,
        max(coalesce(d.invocation_end_time, d.observed_at)) FILTER (WHERE d.status = 'FAILED') AS last_failure_at
 FROM benchmark_step_details d
