@@ -167,7 +167,7 @@ class PluginArchiveIT {
                 "benchlake-sink-postgres.json");
         // the connector and sink configs and the worker snippets of config/, no policy: what a user copies and edits
         List<String> shipped;
-        try (java.util.stream.Stream<Path> files = Files.list(dev.benchlake.quickstart.stack.Layout.root().resolve("config"))) {
+        try (java.util.stream.Stream<Path> files = Files.list(PluginArchive.projectDir().resolve("config"))) {
             shipped = files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
         }
         assertThat(etc).as("only example configs of config/").allSatisfy(f -> assertThat(shipped).contains(f))
@@ -190,8 +190,14 @@ class PluginArchiveIT {
         JsonNode policy = JSON.readTree(plugin.resolve("doc/iam-policy.json").toFile());
         assertThat(policy.toString()).contains("sagemaker:ListInferenceRecommendationsJobSteps",
                 "sagemaker:DescribeInferenceRecommendationsJob", "sagemaker:ListInferenceRecommendationsJobs");
-        assertThat(list(plugin.resolve("doc/schemas"))).containsExactlyInAnyOrder(
-                "BenchmarkStep.avsc", "BenchmarkStepKey.avsc", "RecommendationJob.avsc", "RecommendationJobKey.avsc");
+        // the record contract: every .avsc of schemas/ (the step and job records, and the trends application's changes)
+        List<String> schemas;
+        try (java.util.stream.Stream<Path> files = Files.list(PluginArchive.projectDir().resolve("schemas"))) {
+            schemas = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".avsc")).toList();
+        }
+        assertThat(schemas).contains("BenchmarkStep.avsc", "BenchmarkStepKey.avsc", "RecommendationJob.avsc",
+                "RecommendationJobKey.avsc");
+        assertThat(list(plugin.resolve("doc/schemas"))).containsExactlyInAnyOrderElementsOf(schemas);
         assertThat(Files.readString(plugin.resolve("doc/README.md"))).startsWith("# Benchlake");
     }
 
