@@ -301,16 +301,19 @@ public final class SourceEngine {
             boolean more = true;
             while (more && !stopping && !batch.full(time.milliseconds())) {
                 long now = time.milliseconds();
-                // in order of priority: the pass in progress, live jobs due for their poll, the listing, then the
-                // backlog and its describes
+                // in order of priority: the pass in progress, the listing (its own operation's budget, a page per
+                // interval: live jobs that keep the step budget busy must not keep new jobs from being found), live
+                // jobs due for their poll, then the backlog and its describes
+                if (discoveryDue(now)) {
+                    more = listJobs(now, batch);
+                    continue;
+                }
                 if (current != null || queue.liveDue(now)) {
                     more = readJob(nextDue(now), now, batch);
                     continue;
                 }
                 describes.start(budgets, now);
-                if (discoveryDue(now)) {
-                    more = listJobs(now, batch);
-                } else if (applyDescribe(batch)) {
+                if (applyDescribe(batch)) {
                     more = true;
                 } else {
                     JobState job = nextDue(now);
