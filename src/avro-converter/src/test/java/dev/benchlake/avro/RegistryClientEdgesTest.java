@@ -70,9 +70,11 @@ class RegistryClientEdgesTest {
             }
         });
         retrying.start();
-        while (registry.count("POST", "/subjects/lock-value/versions") < 3) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (registry.count("POST", "/subjects/lock-value/versions") < 3 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
+        assertThat(registry.count("POST", "/subjects/lock-value/versions")).as("registrations under way").isGreaterThanOrEqualTo(3);
         AtomicReference<Throwable> secondFailure = new AtomicReference<>();
         Thread waiting = new Thread(() -> {
             try {
