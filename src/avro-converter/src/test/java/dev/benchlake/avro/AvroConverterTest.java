@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +40,7 @@ class AvroConverterTest {
     }
 
     private Map<String, Object> configs(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        m.put(AvroConverterConfig.SCHEMA_REGISTRY_URL, registry.url());
-        m.put(AvroConverterConfig.RETRY_BACKOFF_MS, 10L);
-        m.put(AvroConverterConfig.RETRY_TIMEOUT_MS, 300L);
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
+        return registry.converterConfigs(kv);
     }
 
     private AvroConverter converter(boolean isKey, Object... kv) {

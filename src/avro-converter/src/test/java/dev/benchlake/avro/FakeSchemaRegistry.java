@@ -65,6 +65,18 @@ final class FakeSchemaRegistry implements AutoCloseable {
         server.start();
     }
 
+    /** A converter's configs for this registry, retrying fast (10 ms apart, for 300 ms), and {@code kv} on top. */
+    java.util.Map<String, Object> converterConfigs(Object... kv) {
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        m.put(AvroConverterConfig.SCHEMA_REGISTRY_URL, url());
+        m.put(AvroConverterConfig.RETRY_BACKOFF_MS, 10L);
+        m.put(AvroConverterConfig.RETRY_TIMEOUT_MS, 300L);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

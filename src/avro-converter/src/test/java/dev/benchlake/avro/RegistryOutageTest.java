@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.connect.data.Schema;
@@ -35,14 +34,7 @@ class RegistryOutageTest {
     }
 
     private Map<String, Object> configs(Object... kv) {
-        Map<String, Object> m = new HashMap<>();
-        m.put(AvroConverterConfig.SCHEMA_REGISTRY_URL, registry.url());
-        m.put(AvroConverterConfig.RETRY_BACKOFF_MS, 10L);
-        m.put(AvroConverterConfig.RETRY_TIMEOUT_MS, 300L);
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
+        return registry.converterConfigs(kv);
     }
 
     private AvroConverter converter(Object... kv) {
