@@ -18,10 +18,19 @@ public record JobObservation(
         InputConfig inputConfig) {
 
     /**
-     * The essentials of the job's input configuration, from DescribeInferenceRecommendationsJob only (listings do not
-     * carry it): the JSON values keep the API's own member names.
+     * What only DescribeInferenceRecommendationsJob tells (listings do not carry it): the essentials of the job's input
+     * configuration and its stopping conditions. The JSON values keep the API's own member names.
+     *
+     * @param stoppingConditions the job's {@code StoppingConditions} as JSON, members in the order of AWS's model and
+     *     only those the API sent; null when the answer had none
      */
-    public record InputConfig(Integer jobDurationSeconds, String trafficPattern, String endpointConfigurations) {
+    public record InputConfig(Integer jobDurationSeconds, String trafficPattern, String endpointConfigurations,
+                              String stoppingConditions) {
+
+        /** An input configuration of a job without stopping conditions. */
+        public InputConfig(Integer jobDurationSeconds, String trafficPattern, String endpointConfigurations) {
+            this(jobDurationSeconds, trafficPattern, endpointConfigurations, null);
+        }
     }
 
     /** This observation with the input configuration of another (a listing, completed by an earlier describe). */

@@ -121,7 +121,11 @@ public final class StepRecords {
         return account == null ? "" : account;
     }
 
-    /** Hash of what the API reported for a job plus Benchlake's closed state and why it cannot read the job. */
+    /**
+     * Hash of what the API reported for a job plus Benchlake's closed state and why it cannot read the job. A job with
+     * stopping conditions hashes them over the hash of the rest ({@code job/3}): a job without them keeps the hash it
+     * had before the field existed, so an upgrade emits no new record for it.
+     */
     public static String jobContentHash(JobObservation job, boolean closed, String closeReason, String readError) {
         if (readError != null) {
             return Hashes.of("job/2", job == null ? null : jobContentHash(job, closed, closeReason, null), readError);
@@ -129,12 +133,14 @@ public final class StepRecords {
         if (job == null) {
             return Hashes.of("job/1", null, closed, closeReason);
         }
-        return Hashes.of("job/1", job.jobName(), job.jobArn(), job.jobType(), job.status(), job.jobDescription(),
+        String hash = Hashes.of("job/1", job.jobName(), job.jobArn(), job.jobType(), job.status(), job.jobDescription(),
                 job.failureReason(), millis(job.creationTime()), millis(job.completionTime()),
                 millis(job.lastModifiedTime()), job.modelName(), job.modelPackageVersionArn(),
                 job.inputConfig() == null ? null : job.inputConfig().jobDurationSeconds(),
                 job.inputConfig() == null ? null : job.inputConfig().trafficPattern(),
                 job.inputConfig() == null ? null : job.inputConfig().endpointConfigurations(), closed, closeReason);
+        String stopping = job.inputConfig() == null ? null : job.inputConfig().stoppingConditions();
+        return stopping == null ? hash : Hashes.of("job/3", hash, stopping);
     }
 
     /**
@@ -170,7 +176,8 @@ public final class StepRecords {
             if (input != null) {
                 s.put("job_duration_seconds", input.jobDurationSeconds())
                         .put("traffic_pattern", input.trafficPattern())
-                        .put("endpoint_configurations", input.endpointConfigurations());
+                        .put("endpoint_configurations", input.endpointConfigurations())
+                        .put("stopping_conditions", input.stoppingConditions());
             }
         }
         return s;

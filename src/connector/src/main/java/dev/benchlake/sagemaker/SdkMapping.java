@@ -12,10 +12,12 @@ import software.amazon.awssdk.services.sagemaker.model.InferenceMetrics;
 import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJob;
 import software.amazon.awssdk.services.sagemaker.model.InferenceRecommendationsJobStep;
 import software.amazon.awssdk.services.sagemaker.model.ModelConfiguration;
+import software.amazon.awssdk.services.sagemaker.model.ModelLatencyThreshold;
 import software.amazon.awssdk.services.sagemaker.model.Phase;
 import software.amazon.awssdk.services.sagemaker.model.ProductionVariantServerlessConfig;
 import software.amazon.awssdk.services.sagemaker.model.RecommendationJobInferenceBenchmark;
 import software.amazon.awssdk.services.sagemaker.model.RecommendationJobInputConfig;
+import software.amazon.awssdk.services.sagemaker.model.RecommendationJobStoppingConditions;
 import software.amazon.awssdk.services.sagemaker.model.RecommendationMetrics;
 import software.amazon.awssdk.services.sagemaker.model.Stairs;
 import software.amazon.awssdk.services.sagemaker.model.TrafficPattern;
@@ -51,10 +53,44 @@ final class SdkMapping {
                 r.failureReason(), r.creationTime(), r.completionTime(), r.lastModifiedTime(),
                 input == null ? null : input.modelName(),
                 input == null ? null : input.modelPackageVersionArn(),
-                input == null ? null : inputConfig(input));
+                inputConfig(input, stoppingConditions(r.stoppingConditions())));
     }
 
-    private static JobObservation.InputConfig inputConfig(RecommendationJobInputConfig input) {
+    /**
+     * The job's StoppingConditions as JSON: the members of AWS's model in its order ({@code MaxInvocations},
+     * {@code ModelLatencyThresholds} of {@code Percentile} and {@code ValueInMilliseconds}, {@code FlatInvocations}),
+     * each only when the API sent it, so that the same conditions always give the same text.
+     */
+    static String stoppingConditions(RecommendationJobStoppingConditions c) {
+        if (c == null) {
+            return null;
+        }
+        ObjectNode node = JSON.createObjectNode();
+        if (c.maxInvocations() != null) {
+            node.put("MaxInvocations", c.maxInvocations());
+        }
+        if (c.hasModelLatencyThresholds()) {
+            ArrayNode thresholds = node.putArray("ModelLatencyThresholds");
+            for (ModelLatencyThreshold t : c.modelLatencyThresholds()) {
+                ObjectNode threshold = thresholds.addObject();
+                if (t.percentile() != null) {
+                    threshold.put("Percentile", t.percentile());
+                }
+                if (t.valueInMilliseconds() != null) {
+                    threshold.put("ValueInMilliseconds", t.valueInMilliseconds());
+                }
+            }
+        }
+        if (c.flatInvocationsAsString() != null) {
+            node.put("FlatInvocations", c.flatInvocationsAsString());
+        }
+        return node.toString();
+    }
+
+    private static JobObservation.InputConfig inputConfig(RecommendationJobInputConfig input, String stopping) {
+        if (input == null) {
+            return stopping == null ? null : new JobObservation.InputConfig(null, null, null, stopping);
+        }
         String traffic = null;
         TrafficPattern t = input.trafficPattern();
         if (t != null) {
@@ -93,10 +129,10 @@ final class SdkMapping {
             }
             endpoints = list.toString();
         }
-        if (input.jobDurationInSeconds() == null && traffic == null && endpoints == null) {
+        if (input.jobDurationInSeconds() == null && traffic == null && endpoints == null && stopping == null) {
             return null;
         }
-        return new JobObservation.InputConfig(input.jobDurationInSeconds(), traffic, endpoints);
+        return new JobObservation.InputConfig(input.jobDurationInSeconds(), traffic, endpoints, stopping);
     }
 
     static JobObservation job(InferenceRecommendationsJob j) {
