@@ -48,7 +48,7 @@ SELECT d.*,
        md5(CAST(json_array(d.aws_account_id, d.aws_region, d.model_kind, d.model, d.job_type, d.instance_type,
                            d.initial_instance_count, d.serverless_memory_size_mb, d.serverless_max_concurrency,
                            d.serverless_provisioned_concurrency, d.inference_specification_name, d.compiled,
-                           d.environment, d.traffic_pattern, d.job_duration_seconds) AS VARCHAR)) AS series_id
+                           d.environment, d.traffic_pattern, d.stopping_conditions) AS VARCHAR)) AS series_id
 FROM (
     SELECT s.aws_account_id,
            s.aws_region,
@@ -75,6 +75,7 @@ FROM (
            coalesce(s.environment_parameters, '{}')                                            AS environment,
            j.traffic_pattern,
            j.job_duration_seconds,
+           j.stopping_conditions,
            coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)             AS run_at,
            CAST(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time) AS DATE) AS run_date,
            s.invocation_start_time,

@@ -12,6 +12,8 @@
 -- several connectors (accounts, regions) may land in these tables, so both are part of every key. aws_account_id is
 -- nullable in the value but never in the key: the sink writes the key's value, the empty string when no account is
 -- known (see schemas/BenchmarkStepKey.avsc). Tables created with the version-1 keys: migrations/keys_v2.sql.
+-- Tables created from this file before 0.3.0 lack recommendation_jobs.stopping_conditions, which 02_models.sql reads:
+-- migrations/stopping_conditions.sql adds it.
 
 CREATE TABLE IF NOT EXISTS benchmark_steps (
     step_id                            text             NOT NULL,
@@ -83,5 +85,6 @@ CREATE TABLE IF NOT EXISTS recommendation_jobs (
     content_hash              text        NOT NULL,
     observed_at               timestamptz NOT NULL,
     read_error                text,
+    stopping_conditions       text,
     PRIMARY KEY (aws_account_id, aws_region, job_name)
 );

@@ -9,8 +9,11 @@
 --              model name
 --   series     the runs that measure the same thing, so that comparing them over time compares like with like: same
 --              account, region, model, job type, endpoint configuration (instance type and count, or the whole
---              serverless configuration), inference specification, compiled or not, environment parameters, and
---              load (the job's traffic pattern and duration). series_id names it.
+--              serverless configuration), inference specification, compiled or not, environment parameters, the
+--              load (the job's traffic pattern: its phases or stairs) and when the load test stops (the job's
+--              stopping conditions: max invocations, the model latency threshold at a percentile, flat
+--              invocations). Not the job's timeout (job_duration_seconds): it bounds the job, not the measurement.
+--              series_id names it.
 --   run_at     when the run's job was created (the nightly schedule), else when the benchmark started
 --   run order  within a series: run_at, then invocation_start_time, job_name, endpoint_name, step_id, so that runs
 --              of one job (equal run_at) always come in the same order
@@ -72,7 +75,7 @@ SELECT d.*,
        md5(jsonb_build_array(d.aws_account_id, d.aws_region, d.model_kind, d.model, d.job_type, d.instance_type,
                              d.initial_instance_count, d.serverless_memory_size_mb, d.serverless_max_concurrency,
                              d.serverless_provisioned_concurrency, d.inference_specification_name, d.compiled,
-                             d.environment, d.traffic_pattern, d.job_duration_seconds)::text) AS series_id
+                             d.environment, d.traffic_pattern, d.stopping_conditions)::text) AS series_id
 FROM (
     SELECT s.aws_account_id,
            s.aws_region,
@@ -102,6 +105,7 @@ FROM (
            coalesce(s.environment_parameters, '{}')                                            AS environment,
            j.traffic_pattern,
            j.job_duration_seconds,
+           j.stopping_conditions,
            benchmark_utc(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)) AS run_at,
            (benchmark_utc(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time))
                AT TIME ZONE 'UTC')::date                                                      AS run_date,
@@ -144,7 +148,7 @@ CREATE VIEW benchmark_series AS
 SELECT c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
        c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
        c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
-       c.traffic_pattern, c.job_duration_seconds,
+       c.traffic_pattern, c.stopping_conditions,
        count(*)                        AS runs,
        min(c.run_at)                   AS first_run_at,
        max(c.run_at)                   AS last_run_at,
@@ -154,7 +158,7 @@ FROM completed_benchmarks c
 GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
          c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
          c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
-         c.traffic_pattern, c.job_duration_seconds;
+         c.traffic_pattern, c.stopping_conditions;
 
 -- 4. Trends per series and day: latency, throughput (max invocations per minute) and cost.
 CREATE VIEW benchmark_trends_daily AS

@@ -71,6 +71,15 @@ class SourceConnectorIT extends ConnectorTestSupport {
         assertThat(resnetJob.text("endpoint_configurations")).isEqualTo(
                 "[{\"InstanceType\":\"ml.c5.xlarge\"},{\"InstanceType\":\"ml.g4dn.xlarge\"},{\"InstanceType\":\"ml.m5.large\"}]");
         assertThat(resnetJob.text("model_name")).isEqualTo("resnet50");
+        // StoppingConditions as the scenario gives them: every member, one member, none
+        List<TopicReader.Rec> everyJob = jobs.awaitUntil("a record of each job", recs -> List.of(RESNET, BERT, XGB)
+                .stream().allMatch(n -> recs.stream().anyMatch(r -> n.equals(r.text("job_name")))));
+        assertThat(resnetJob.text("stopping_conditions")).isEqualTo("{\"MaxInvocations\":3000,\"ModelLatencyThresholds\":"
+                + "[{\"Percentile\":\"P95\",\"ValueInMilliseconds\":100}],\"FlatInvocations\":\"Stop\"}");
+        assertThat(everyJob.stream().filter(r -> BERT.equals(r.text("job_name"))).findFirst().orElseThrow()
+                .text("stopping_conditions")).isEqualTo("{\"MaxInvocations\":1000}");
+        assertThat(everyJob.stream().filter(r -> XGB.equals(r.text("job_name"))).findFirst().orElseThrow()
+                .value().get("stopping_conditions").isNull()).isTrue();
         assertThat(records).hasSize(9);
         assertThat(byStepId(records)).hasSize(9);
         assertThat(records).allSatisfy(r -> {

@@ -330,6 +330,7 @@ class IcebergLakehouseIT {
         m.put("close_reason", "COMPLETE");
         m.put("steps_emitted", steps.size());
         m.put("read_error", null);
+        m.put("stopping_conditions", null);
         m.put("benchlake_topic", PREFIX + ".jobs");
         return m;
     }

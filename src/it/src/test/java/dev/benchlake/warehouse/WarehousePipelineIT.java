@@ -131,7 +131,7 @@ class WarehousePipelineIT {
         Map<String, String> t = new LinkedHashMap<>();
         for (String c : List.of("job_name", "job_arn", "aws_region", "aws_account_id", "job_type", "status",
                 "job_description", "failure_reason", "model_name", "model_package_version_arn", "traffic_pattern",
-                "endpoint_configurations", "close_reason", "content_hash", "read_error")) {
+                "endpoint_configurations", "close_reason", "content_hash", "read_error", "stopping_conditions")) {
             t.put(c, "text");
         }
         for (String c : List.of("creation_time", "completion_time", "last_modified_time", "observed_at")) {

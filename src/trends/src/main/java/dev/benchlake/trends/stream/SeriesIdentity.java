@@ -40,15 +40,15 @@ public final class SeriesIdentity {
         String environment = coalesce(s.environmentParameters(), "{}");
         boolean compiled = s.compilationJobName() != null;
         String traffic = j == null ? null : j.trafficPattern();
-        Integer duration = j == null ? null : j.jobDurationSeconds();
+        String stopping = j == null ? null : j.stoppingConditions();
         String json = "[" + String.join(", ", List.of(str(s.accountId()), str(s.region()), str(kind), str(model),
                 str(jobType), str(s.instanceType()), num(s.initialInstanceCount()), num(s.serverlessMemorySizeMb()),
                 num(s.serverlessMaxConcurrency()), num(s.serverlessProvisionedConcurrency()),
                 str(s.inferenceSpecificationName()), String.valueOf(compiled), str(environment), str(traffic),
-                num(duration))) + "]";
+                str(stopping))) + "]";
         Long runAt = s.jobCreationTime() != null ? s.jobCreationTime()
                 : j != null && j.creationTime() != null ? j.creationTime() : s.invocationStartTime();
-        return new SeriesRun(md5(json), label(s, model, jobType, compiled, environment, traffic, duration),
+        return new SeriesRun(md5(json), label(s, model, jobType, compiled, environment, traffic, stopping),
                 s.accountId(), s.region(), Keys.step(s.accountId(), s.region(), s.jobName(), s.stepId()),
                 s.jobName(), s.stepId(), runAt == null ? 0 : runAt, version, s.modelLatencyMs(), s.maxInvocations(),
                 s.costPerInference() == null ? null : s.costPerInference() * 1e6);
@@ -68,7 +68,7 @@ public final class SeriesIdentity {
     }
 
     private static String label(StepRow s, String model, String jobType, boolean compiled, String environment,
-                                String traffic, Integer duration) {
+                                String traffic, String stopping) {
         List<String> parts = new ArrayList<>();
         parts.add(model == null ? "(no model)" : model);
         if (jobType != null) {
@@ -85,8 +85,11 @@ public final class SeriesIdentity {
         if (!"{}".equals(environment)) {
             parts.add("env " + environment);
         }
-        if (traffic != null || duration != null) {
-            parts.add("load " + (traffic == null ? "default" : traffic) + (duration == null ? "" : " for " + duration + " s"));
+        if (traffic != null) {
+            parts.add("load " + traffic);
+        }
+        if (stopping != null) {
+            parts.add("stop " + stopping);
         }
         parts.add((s.accountId() == null ? "?" : s.accountId()) + "/" + s.region());
         return String.join(" | ", parts);
