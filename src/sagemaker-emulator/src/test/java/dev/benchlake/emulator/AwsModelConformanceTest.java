@@ -52,7 +52,14 @@ class AwsModelConformanceTest {
         Scenario scenario = Scenario.builder().requireSigV4(false)
                 .jobs(Fixtures.benchmarkJobs("model", 3, 3).instanceTypes("ml.c5.xlarge", Fixtures.SERVERLESS)
                         .failEvery(2).modelName("resnet50").build())
-                .job(ScenarioJob.builder("model-early-failure").at(0, "{\"Status\":\"FAILED\"}").step(Fixtures.failedBeforeEndpoint("no capacity")).build())
+                // StoppingConditions: absent (the generated jobs), one member, every member
+                .job(ScenarioJob.builder("model-early-failure").at(0, "{\"Status\":\"FAILED\","
+                        + "\"StoppingConditions\":{\"MaxInvocations\":1000}}")
+                        .step(Fixtures.failedBeforeEndpoint("no capacity")).build())
+                .job(ScenarioJob.builder("model-stopping-conditions").at(0, "{\"Status\":\"FAILED\","
+                        + "\"StoppingConditions\":{\"MaxInvocations\":3000,\"ModelLatencyThresholds\":"
+                        + "[{\"Percentile\":\"P95\",\"ValueInMilliseconds\":100}],\"FlatInvocations\":\"Stop\"}}")
+                        .step(Fixtures.failedBeforeEndpoint("no capacity")).build())
                 .build();
         emulator = SageMakerEmulator.start(scenario, clock);
         clock.set(Duration.ofDays(1));
@@ -181,12 +188,15 @@ class AwsModelConformanceTest {
         assertThat(jobs.statusCode()).as(jobs.body()).isEqualTo(200);
         JsonNode list = Json.MAPPER.readTree(jobs.body());
         check("ListInferenceRecommendationsJobsResponse", list, "ListJobs", problems);
-        assertThat(list.get("InferenceRecommendationsJobs")).hasSize(4);
+        assertThat(list.get("InferenceRecommendationsJobs")).hasSize(5);
+        List<String> stopping = new ArrayList<>();
         for (JsonNode job : list.get("InferenceRecommendationsJobs")) {
             String name = job.get("JobName").asText();
             HttpResponse<String> d = call("DescribeInferenceRecommendationsJob", "{\"JobName\":\"" + name + "\"}");
             assertThat(d.statusCode()).as(d.body()).isEqualTo(200);
-            check("DescribeInferenceRecommendationsJobResponse", Json.MAPPER.readTree(d.body()), "Describe " + name, problems);
+            JsonNode described = Json.MAPPER.readTree(d.body());
+            check("DescribeInferenceRecommendationsJobResponse", described, "Describe " + name, problems);
+            stopping.add(described.has("StoppingConditions") ? described.get("StoppingConditions").toString() : "absent");
             HttpResponse<String> s = call("ListInferenceRecommendationsJobSteps", "{\"JobName\":\"" + name + "\",\"MaxResults\":100}");
             assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
             JsonNode steps = Json.MAPPER.readTree(s.body());
@@ -194,6 +204,10 @@ class AwsModelConformanceTest {
             check("ListInferenceRecommendationsJobStepsResponse", steps, "ListSteps " + name, problems);
         }
         assertThat(problems).as("where the emulator's answers differ from AWS's model").isEmpty();
+        assertThat(stopping).as("the describe answers' StoppingConditions, checked above against the model")
+                .containsExactlyInAnyOrder("absent", "absent", "absent", "{\"MaxInvocations\":1000}",
+                        "{\"MaxInvocations\":3000,\"ModelLatencyThresholds\":[{\"Percentile\":\"P95\","
+                        + "\"ValueInMilliseconds\":100}],\"FlatInvocations\":\"Stop\"}");
     }
 
     @Test
