@@ -22,14 +22,14 @@ import dev.benchlake.pass.JobState;
 final class DueQueue {
 
     private static final Comparator<JobState> BY_DUE_TIME =
-            Comparator.<JobState>comparingLong(s -> s.dueAtMs).thenComparing(JobState::name);
+            Comparator.<JobState>comparingLong(JobState::dueAtMs).thenComparing(JobState::name);
 
     private final NavigableSet<JobState> live = new TreeSet<>(BY_DUE_TIME);
     private final NavigableSet<JobState> backlog = new TreeSet<>(BY_DUE_TIME);
 
     /** Whether the job is served before the backlog: read before, or listed as not finished. */
     static boolean isLive(JobState s) {
-        return s.answeredOnce || s.listed != null && !JobStatuses.isTerminal(s.listed.status());
+        return s.answeredOnce() || s.listed() != null && !JobStatuses.isTerminal(s.listed().status());
     }
 
     void add(JobState s) {
@@ -43,10 +43,10 @@ final class DueQueue {
 
     /** Takes the due job of the highest priority; null when none is due. */
     JobState pollDue(long now) {
-        if (!live.isEmpty() && live.first().dueAtMs <= now) {
+        if (!live.isEmpty() && live.first().dueAtMs() <= now) {
             return live.pollFirst();
         }
-        if (!backlog.isEmpty() && backlog.first().dueAtMs <= now) {
+        if (!backlog.isEmpty() && backlog.first().dueAtMs() <= now) {
             return backlog.pollFirst();
         }
         return null;
@@ -54,7 +54,7 @@ final class DueQueue {
 
     /** Whether a live job is due: it goes before the listing and the describes of the backlog. */
     boolean liveDue(long now) {
-        return !live.isEmpty() && live.first().dueAtMs <= now;
+        return !live.isEmpty() && live.first().dueAtMs() <= now;
     }
 
     /** The due jobs in the order {@link #pollDue} would take them, at most {@code max} of them. */
@@ -62,7 +62,7 @@ final class DueQueue {
         List<JobState> out = new ArrayList<>();
         for (NavigableSet<JobState> set : List.of(live, backlog)) {
             for (JobState s : set) {
-                if (s.dueAtMs > now || out.size() >= max) {
+                if (s.dueAtMs() > now || out.size() >= max) {
                     break;
                 }
                 out.add(s);
@@ -75,10 +75,10 @@ final class DueQueue {
     long nextDueAtMs() {
         long next = Long.MAX_VALUE;
         if (!live.isEmpty()) {
-            next = live.first().dueAtMs;
+            next = live.first().dueAtMs();
         }
         if (!backlog.isEmpty()) {
-            next = Math.min(next, backlog.first().dueAtMs);
+            next = Math.min(next, backlog.first().dueAtMs());
         }
         return next;
     }

@@ -53,22 +53,21 @@ public final class JobReader {
     private final PassFailures failures;
 
     public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats) {
-        this(api, settings, time, random, stats, new CredentialsWatch(settings.errors().credentialsFailureTimeout()));
+        this(ReaderDeps.of(api, settings, time, random, stats));
     }
 
-    /** A reader that shares the task's watch over credential failures with the task's other stages. */
-    public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats,
-            CredentialsWatch credentials) {
-        this.api = api;
-        this.settings = settings;
-        this.time = time;
+    public JobReader(ReaderDeps deps) {
+        this.api = deps.api();
+        this.settings = deps.settings();
+        this.time = deps.time();
         // a job retries at least once a poll interval (and never waits less than a second between tries)
-        Backoff backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())), random);
+        Backoff backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())),
+                deps.random());
         // rechecks of a job never read yet: from the poll interval up to errors.not.found.recheck.max.ms
         Backoff notFoundRecheck = new Backoff(settings.pollInterval().multipliedBy(2),
-                settings.errors().notFoundRecheckMax(), random);
-        this.credentials = credentials;
-        this.stats = stats;
+                settings.errors().notFoundRecheckMax(), deps.random());
+        this.credentials = deps.credentials();
+        this.stats = deps.stats();
         this.records = new PassRecords(settings, stats);
         this.failures = new PassFailures(settings, stats, backoff, notFoundRecheck, credentials, records);
     }

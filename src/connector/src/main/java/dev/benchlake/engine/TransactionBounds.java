@@ -1,0 +1,59 @@
+package dev.benchlake.engine;
+
+import java.util.List;
+
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.TransactionContext;
+
+import dev.benchlake.pass.JobReader;
+import dev.benchlake.pass.JobState;
+
+/**
+ * Where the task's transactions end, under exactly-once with {@code transaction.boundary=connector}: at a transaction
+ * boundary of a pass (it ended or was interrupted), and mid-pass once the open transaction is older than
+ * {@link SourceEngine#TRANSACTION_TIMEOUT_SHARE its bound}. Each commit request names the last record of one call, whose
+ * offset holds the job's cursor. Without a transaction context (no exactly-once) it asks for nothing.
+ *
+ * <p>Called by the poll thread only.
+ */
+final class TransactionBounds {
+
+    private final TransactionContext transactions;
+    /** The age after which an open transaction is committed. */
+    private final long maxAgeMs;
+    /** When the first record not yet covered by a commit request was emitted; -1 when there is none. */
+    private long openedAtMs = -1;
+
+    TransactionBounds(TransactionContext transactions, long maxAgeMs) {
+        this.transactions = transactions;
+        this.maxAgeMs = maxAgeMs;
+    }
+
+    /**
+     * Adds one call's records to the batch and asks for a commit at a transaction boundary, or once the open
+     * transaction is older than its bound.
+     */
+    void emit(Batch batch, JobState job, JobReader.Result result, long now) {
+        batch.records.addAll(result.records());
+        if (!result.records().isEmpty() && openedAtMs < 0) {
+            openedAtMs = now;
+        }
+        boolean old = openedAtMs >= 0 && now - openedAtMs >= maxAgeMs;
+        if (result.boundary() || old) {
+            commit(job, result.records());
+        }
+    }
+
+    private void commit(JobState job, List<SourceRecord> records) {
+        if (transactions == null || !job.hasUncommittedRecords() && openedAtMs < 0) {
+            return;
+        }
+        if (records.isEmpty()) {
+            transactions.commitTransaction();
+        } else {
+            transactions.commitTransaction(records.get(records.size() - 1));
+        }
+        job.committed();
+        openedAtMs = -1;
+    }
+}
