@@ -66,7 +66,7 @@ final class Lookahead {
             if (pipeline.holds(s.name())) {
                 continue;
             }
-            List<ApiCall> calls = reader.openingCalls(s, now);
+            List<ApiCall> calls = reader.openingCalls(s);
             int granted = 0;
             while (granted < calls.size() && budgets.tryAcquire(operation(calls.get(granted)), now) == 0) {
                 granted++;

@@ -108,9 +108,12 @@ public final class SourceEngine {
                         deps.random(), stats, credentials), budgets, this::now, name + "-listing");
     }
 
-    /** The task's clock for due times, waits and budgets. */
+    /**
+     * The task's clock for due times, waits and budgets: monotonic, so a wall clock stepped back or forward neither
+     * freezes nor bursts them. Records, token ages and AWS's times stay on the wall clock (in the pass).
+     */
     private long now() {
-        return time.milliseconds();
+        return time.hiResClockMs();
     }
 
     /** Loads the stored offsets of these jobs and schedules every job that is not closed. */
@@ -189,7 +192,7 @@ public final class SourceEngine {
      * answer applied, its records added, the pass's transaction committed when it ends, the job scheduled again.
      */
     private boolean readJob(JobState job, long now, Batch batch) throws InterruptedException {
-        ApiCall call = reader.nextCall(job, now);
+        ApiCall call = reader.nextCall(job);
         if (!pipeline.holds(job.name(), call)) {
             // this job's call takes the budget's next token, before any call made ahead: under a tight quota a pass in
             // progress goes on at the budget's pace, and its NextToken does not age while other jobs' calls go first
@@ -317,12 +320,19 @@ public final class SourceEngine {
         return queue.pollDue(now);
     }
 
+    /** Waits until {@code untilMs} of the monotonic clock, or a stop. */
     private void waitUntil(long untilMs) throws InterruptedException {
-        if (untilMs - now() <= 0) {
+        long left = untilMs - now();
+        if (left <= 0) {
             return;
         }
         synchronized (wakeUp) {
-            time.waitObject(wakeUp, () -> stopping || now() >= untilMs, untilMs);
+            try {
+                // Time's wait takes a deadline on the wall clock: the same wait from the wall's reading now
+                time.waitObject(wakeUp, () -> stopping || now() >= untilMs, time.milliseconds() + left);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // the wall clock was stepped forward during the wait: the loop looks at the monotonic clock again
+            }
         }
     }
 

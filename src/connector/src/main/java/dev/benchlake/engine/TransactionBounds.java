@@ -18,11 +18,14 @@ import dev.benchlake.pass.JobState;
  */
 final class TransactionBounds {
 
+    /** No record waits for a commit (readings of the monotonic clock may be 0 or negative). */
+    private static final long NONE = Long.MIN_VALUE;
+
     private final TransactionContext transactions;
     /** The age after which an open transaction is committed. */
     private final long maxAgeMs;
-    /** When the first record not yet covered by a commit request was emitted; -1 when there is none. */
-    private long openedAtMs = -1;
+    /** When the first record not yet covered by a commit request was emitted; NONE when there is none. */
+    private long openedAtMs = NONE;
 
     TransactionBounds(TransactionContext transactions, long maxAgeMs) {
         this.transactions = transactions;
@@ -35,17 +38,17 @@ final class TransactionBounds {
      */
     void emit(Batch batch, JobState job, JobReader.Result result, long now) {
         batch.records.addAll(result.records());
-        if (!result.records().isEmpty() && openedAtMs < 0) {
+        if (!result.records().isEmpty() && openedAtMs == NONE) {
             openedAtMs = now;
         }
-        boolean old = openedAtMs >= 0 && now - openedAtMs >= maxAgeMs;
+        boolean old = openedAtMs != NONE && now - openedAtMs >= maxAgeMs;
         if (result.boundary() || old) {
             commit(job, result.records());
         }
     }
 
     private void commit(JobState job, List<SourceRecord> records) {
-        if (transactions == null || !job.hasUncommittedRecords() && openedAtMs < 0) {
+        if (transactions == null || !job.hasUncommittedRecords() && openedAtMs == NONE) {
             return;
         }
         if (records.isEmpty()) {
@@ -54,6 +57,6 @@ final class TransactionBounds {
             transactions.commitTransaction(records.get(records.size() - 1));
         }
         job.committed();
-        openedAtMs = -1;
+        openedAtMs = NONE;
     }
 }

@@ -16,6 +16,12 @@ import dev.benchlake.offset.JobPartition;
  */
 public final class JobState {
 
+    /**
+     * A time not reached yet. The times of a job's schedule (due times, since-when) are ms of the task's monotonic
+     * clock, whose origin is arbitrary (0 or negative are readings like any other), so "not yet" needs its own value.
+     */
+    static final long NEVER = Long.MIN_VALUE;
+
     final JobPartition partition;
     /** The offset as of the last record handed to Connect, plus cursor moves made since. */
     JobOffset offset;
@@ -35,8 +41,8 @@ public final class JobState {
     String buildError;
     /** The job's offset grew past offset.max.bytes: it is not read any more until the connector restarts. */
     boolean stopped;
-    /** When the job was first found closeable; it closes after the grace period if it still is. 0: not yet. */
-    long closeableSinceMs;
+    /** When the job was first found closeable; it closes after the grace period if it still is. NEVER: not yet. */
+    long closeableSinceMs = NEVER;
 
     /** The job as the last discovery listing saw it; null when discovery is off or has not listed it. */
     JobObservation listed;
@@ -46,10 +52,10 @@ public final class JobState {
     /** The last pass found every step terminal while the job's status (from a listing) was not: describe it next. */
     boolean statusWanted;
     /** When the describe of a listed job (made beside its passes) may be tried next, and its failures in a row. */
-    long describeDueAtMs;
+    long describeDueAtMs = NEVER;
     int describeFailures;
-    /** When that describe first answered not found (AWS is eventually consistent: it may exist soon); 0: it has not. */
-    long describeNotFoundSinceMs;
+    /** When that describe first answered not found (AWS is eventually consistent: it may exist soon); NEVER: not. */
+    long describeNotFoundSinceMs = NEVER;
     /** A pass ended while that describe was still wanted: the job's record waits for it, closing the job if allowed. */
     boolean jobRecordHeld;
     boolean heldCloseable;
