@@ -69,7 +69,10 @@ public final class SourceEngine {
     private final CallPipeline pipeline;
     private final Lookahead lookahead;
     private final Object wakeUp = new Object();
+    /** The job whose pass is in progress; it is not in the queue. */
     private JobState current;
+    /** Whether a unit of higher priority went since the current pass's last page: its next page goes next. */
+    private boolean passYielded;
     private volatile boolean stopping;
     // read by the JMX thread; written by the poll thread at the end of each poll
     private volatile int openJobsSnapshot;
@@ -134,8 +137,9 @@ public final class SourceEngine {
     }
 
     /**
-     * One batch: until it is full or about a second has passed, list jobs when discovery is due, else read the next
-     * due job one call further; returns early (null when empty) once nothing is due, so that Connect can stop the task.
+     * One batch: until it is full or about a second has passed, one unit of work after another (a listing page, one
+     * job's call, an answered describe); returns early (null when empty) once nothing is due, so that Connect can stop
+     * the task.
      */
     public List<SourceRecord> poll() {
         long started = now();
@@ -143,25 +147,7 @@ public final class SourceEngine {
         try {
             boolean more = true;
             while (more && !stopping && !batch.full(now())) {
-                long now = now();
-                // in order of priority: the pass in progress, the listing (its own operation's budget, a page per
-                // interval: live jobs that keep the step budget busy must not keep new jobs from being found), live
-                // jobs due for their poll, then the backlog and its describes
-                if (listing != null && current == null && listing.due(now)) {
-                    more = listJobs(now, batch);
-                    continue;
-                }
-                if (current != null || queue.liveDue(now)) {
-                    more = readJob(nextDue(now), now, batch);
-                    continue;
-                }
-                describes.start(budgets, now);
-                if (applyDescribe(batch)) {
-                    more = true;
-                } else {
-                    JobState job = nextDue(now);
-                    more = job != null ? readJob(job, now, batch) : idle(batch);
-                }
+                more = unit(now(), batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,6 +158,36 @@ public final class SourceEngine {
         }
         snapshot();
         return batch.isEmpty() ? null : batch.records;
+    }
+
+    /**
+     * One unit of work, in order of priority: a listing page when discovery is due (its own operation's budget: live
+     * jobs that keep the step budget busy must not keep new jobs from being found), a live job due for its poll (or,
+     * by {@link DueQueue}'s aging, a backlog job), the next page of the pass in progress, an answered describe of a
+     * listed job, the backlog. The pass in progress yields between its pages to one unit before it, then takes its
+     * next page: the listing and live jobs due wait at most one of its pages, and the pass goes on at least at every
+     * other call. False when the poll should return.
+     */
+    private boolean unit(long now, Batch batch) throws InterruptedException {
+        boolean mayGoFirst = current == null || !passYielded;
+        if (listing != null && listing.due(now) && mayGoFirst) {
+            passYielded = current != null;
+            return listJobs(now, batch);
+        }
+        if (queue.liveDue(now) && mayGoFirst) {
+            passYielded = current != null;
+            return readJob(queue.pollDue(now), now, batch);
+        }
+        if (current != null) {
+            passYielded = false;
+            return readJob(current, now, batch);
+        }
+        describes.start(budgets, now);
+        if (applyDescribe(batch)) {
+            return true;
+        }
+        JobState job = queue.pollDue(now);
+        return job != null ? readJob(job, now, batch) : idle(batch);
     }
 
     /** One page of the job listing; new jobs of this shard join the queue. */
@@ -208,13 +224,18 @@ public final class SourceEngine {
         long grantedAtMs = pipeline.startedAtMs(job.name());
         ApiOutcome outcome = pipeline.await(job.name(), call, batch.deadline, () -> stopping);
         if (outcome == null) {
-            // not answered by the poll's deadline: the call goes on, and the next poll takes its answer up
-            current = job;
+            // not answered by the poll's deadline: the call goes on, and a later unit takes its answer up (the next
+            // one, unless another job's pass is in progress: then this job waits in the queue, due, its call held)
+            if (current == null) {
+                current = job;
+            } else if (current != job) {
+                queue.add(job);
+            }
             return false;
         }
         feedBudget(Lookahead.operation(call), outcome.error(), grantedAtMs);
         JobReader.Result result = reader.apply(job, call, outcome);
-        transactions.emit(batch, job, result, now());
+        transactions.emit(batch, result, now());
         reschedule(job);
         jobs.failIfEveryJobIsDenied(stats.jobsDenied.get(), listing == null || listing.listedOnce());
         return true;
@@ -245,23 +266,46 @@ public final class SourceEngine {
         return true;
     }
 
-    /** A job whose call the budget did not allow: a pass in progress stays current, any other job goes back. */
+    /**
+     * A job whose call the budget did not allow: the pass in progress stays current, and so does a job whose pass is
+     * in progress when no other is; any other job goes back to the queue, due.
+     */
     private void putBack(JobState job) {
-        current = job.passInProgress() ? job : null;
-        if (current == null) {
+        if (job != current) {
+            place(job, job.passInProgress());
+        } else if (!job.passInProgress()) {
+            current = null;
             queue.add(job);
         }
     }
 
-    /** After an answer: a closed job leaves, a pass that goes on stays current, any other job waits its turn. */
+    /**
+     * After an answer: a closed job leaves; a pass that goes on stays current (or becomes current if none is);
+     * any other job waits in the queue for its due time.
+     */
     private void reschedule(JobState job) {
         if (job.offset().closed()) {
-            current = null;
+            if (job == current) {
+                current = null;
+            }
             jobs.closed(job);
-        } else if (job.passInProgress() && job.dueAtMs() <= now()) {
-            current = job;
-        } else {
+            return;
+        }
+        boolean goesOn = job.passInProgress() && job.dueAtMs() <= now();
+        if (job == current && !goesOn) {
             current = null;
+            queue.add(job);
+        } else if (job != current) {
+            place(job, goesOn);
+        }
+    }
+
+    /** A job that is not current: current when its pass goes on and no other pass is in progress, else queued. */
+    private void place(JobState job, boolean passGoesOn) {
+        if (passGoesOn && current == null) {
+            current = job;
+            passYielded = false;
+        } else {
             queue.add(job);
         }
     }
@@ -280,7 +324,7 @@ public final class SourceEngine {
         // its due time may change: out of the queue while it does
         boolean queued = queue.remove(job);
         JobReader.Result result = reader.describedAside(job, answer.outcome());
-        transactions.emit(batch, job, result, now());
+        transactions.emit(batch, result, now());
         if (reader.wantsDescribe(job)) {
             describes.add(job);
         }
@@ -309,15 +353,6 @@ public final class SourceEngine {
             next = Math.min(next, listing.dueAtMs());
         }
         return Math.min(next, describes.nextWakeUpMs(budgets, now()));
-    }
-
-    private JobState nextDue(long now) {
-        if (current != null) {
-            JobState c = current;
-            current = null;
-            return c;
-        }
-        return queue.pollDue(now);
     }
 
     /** Waits until {@code untilMs} of the monotonic clock, or a stop. */

@@ -214,9 +214,6 @@ public final class JobReader {
         if (s.offset.encodedSizeBytes() > settings.offsetMaxBytes()) {
             return failures.offsetTooLarge(s, now);
         }
-        if (!out.isEmpty()) {
-            s.uncommittedRecords = true;
-        }
         return new Result(records.toRecords(s, out, before), boundary);
     }
 
@@ -386,9 +383,6 @@ public final class JobReader {
             log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
                     s.name(), s.job.status(), s.offset.stepsEmitted());
             stats.jobsClosed.incrementAndGet();
-        }
-        if (!out.isEmpty()) {
-            s.uncommittedRecords = true;
         }
         return new Result(records.toRecords(s, out, s.offset), true);
     }

@@ -78,8 +78,6 @@ public final class JobState {
     final Set<Object> passStepKeys = new HashSet<>();
     /** Terminal steps without an endpoint seen in this pass, by id, with how many: emitted when the pass ends. */
     final Map<String, NoEndpointSteps> passNoEndpoint = new LinkedHashMap<>();
-    /** Records emitted in this pass and not yet covered by a transaction commit request. */
-    boolean uncommittedRecords;
 
     public JobState(JobPartition partition, JobOffset offset) {
         this.partition = partition;
@@ -134,16 +132,6 @@ public final class JobState {
     /** Whether a pass over the job is in progress (its next call is the page of its NextToken). */
     public boolean passInProgress() {
         return passStarted;
-    }
-
-    /** Whether records of the job were emitted and not yet covered by a transaction commit request. */
-    public boolean hasUncommittedRecords() {
-        return uncommittedRecords;
-    }
-
-    /** A transaction commit request covers the job's records emitted so far. */
-    public void committed() {
-        uncommittedRecords = false;
     }
 
     /** When the describe made beside the job's passes may be tried next, in ms of the task's monotonic clock. */

@@ -103,7 +103,7 @@ final class PassFailures {
             log.debug("job {}: {} ({}); backing off {} ms", s.name(), e.kind(), e.getMessage(), waitMs);
         }
         s.dueAtMs = now + waitMs;
-        return new JobReader.Result(List.of(), s.uncommittedRecords);
+        return new JobReader.Result(List.of(), true);
     }
 
     /**
@@ -123,9 +123,6 @@ final class PassFailures {
         records.emitJobIfChanged(s, false, null, wall, out);
         s.endPass();
         s.dueAtMs = now + retryMs;
-        if (!out.isEmpty()) {
-            s.uncommittedRecords = true;
-        }
         return new JobReader.Result(records.toRecords(s, out, s.offset), true);
     }
 
@@ -160,7 +157,7 @@ final class PassFailures {
             log.info("job {} answered not found ({} of {} answers over {} ms before it closes); checking again in {} ms",
                     s.name(), s.notFoundAnswers, answers, span, waitMs);
             s.dueAtMs = now + waitMs;
-            return new JobReader.Result(List.of(), s.uncommittedRecords);
+            return new JobReader.Result(List.of(), true);
         }
         log.info("job {} no longer exists ({} not-found answers over {} ms): closed after {} steps", s.name(),
                 s.notFoundAnswers, now - s.notFoundSinceMs, s.offset.stepsEmitted());
@@ -172,7 +169,6 @@ final class PassFailures {
         if (!s.offset.closed()) {
             s.offset = s.offset.withClosed(true);
         }
-        s.uncommittedRecords = true;
         return new JobReader.Result(records.toRecords(s, out, s.offset), true);
     }
 
