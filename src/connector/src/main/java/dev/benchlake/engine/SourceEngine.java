@@ -68,12 +68,11 @@ public final class SourceEngine {
     private final JobBook jobs;
     private final CallPipeline pipeline;
     private final Lookahead lookahead;
-    private final Object wakeUp = new Object();
+    private final StopSignal signal;
     /** The job whose pass is in progress; it is not in the queue. */
     private JobState current;
     /** Whether a unit of higher priority went since the current pass's last page: its next page goes next. */
     private boolean passYielded;
-    private volatile boolean stopping;
     // read by the JMX thread; written by the poll thread at the end of each poll
     private volatile int openJobsSnapshot;
     private volatile int knownSnapshot;
@@ -84,6 +83,7 @@ public final class SourceEngine {
         EngineDeps.Shard shard = deps.shard();
         this.api = deps.api();
         this.time = deps.time();
+        this.signal = new StopSignal(time);
         this.stats = deps.stats();
         this.transactions = new TransactionBounds(deps.transactions(),
                 settings.transactionTimeout().toMillis() / TRANSACTION_TIMEOUT_SHARE);
@@ -146,12 +146,12 @@ public final class SourceEngine {
         Batch batch = new Batch(started + MAX_POLL_MS, started + MAX_IDLE_WAIT_MS);
         try {
             boolean more = true;
-            while (more && !stopping && !batch.full(now())) {
+            while (more && !signal.stopping() && !batch.full(now())) {
                 more = unit(now(), batch);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            if (!stopping) {
+            if (!signal.stopping()) {
                 // not a stop: a task that swallowed it would show RUNNING and read nothing
                 throw new ConnectException("Benchlake's task thread was interrupted while polling; restart the task", e);
             }
@@ -192,7 +192,7 @@ public final class SourceEngine {
 
     /** One page of the job listing; new jobs of this shard join the queue. */
     private boolean listJobs(long now, Batch batch) throws InterruptedException {
-        ListingDriver.Step step = listing.step(now, batch.deadline, () -> stopping);
+        ListingDriver.Step step = listing.step(now, batch.deadline, signal::stopping);
         if (step.budgetWaitMs() > 0) {
             return waitForBudget(now + step.budgetWaitMs(), batch);
         }
@@ -222,7 +222,7 @@ public final class SourceEngine {
         // other due jobs' calls go out before this one is waited for
         lookahead.callAhead(now);
         long grantedAtMs = pipeline.startedAtMs(job.name());
-        ApiOutcome outcome = pipeline.await(job.name(), call, batch.deadline, () -> stopping);
+        ApiOutcome outcome = pipeline.await(job.name(), call, batch.deadline, signal::stopping);
         if (outcome == null) {
             // not answered by the poll's deadline: the call goes on, and a later unit takes its answer up (the next
             // one, unless another job's pass is in progress: then this job waits in the queue, due, its call held)
@@ -246,7 +246,7 @@ public final class SourceEngine {
         if (!batch.isEmpty() || now() >= batch.idleDeadline) {
             return false;
         }
-        waitUntil(Math.min(batch.idleDeadline, nextWakeUp()));
+        signal.waitUntil(Math.min(batch.idleDeadline, nextWakeUp()));
         return true;
     }
 
@@ -257,12 +257,12 @@ public final class SourceEngine {
     private boolean waitForBudget(long untilMs, Batch batch) throws InterruptedException {
         if (!batch.isEmpty() || untilMs >= batch.idleDeadline) {
             if (batch.isEmpty()) {
-                waitUntil(Math.min(batch.idleDeadline, describes.nextWakeUpMs(budgets, now())));
+                signal.waitUntil(Math.min(batch.idleDeadline, describes.nextWakeUpMs(budgets, now())));
                 return now() < batch.idleDeadline;
             }
             return false;
         }
-        waitUntil(Math.min(untilMs, describes.nextWakeUpMs(budgets, now())));
+        signal.waitUntil(Math.min(untilMs, describes.nextWakeUpMs(budgets, now())));
         return true;
     }
 
@@ -355,27 +355,8 @@ public final class SourceEngine {
         return Math.min(next, describes.nextWakeUpMs(budgets, now()));
     }
 
-    /** Waits until {@code untilMs} of the monotonic clock, or a stop. */
-    private void waitUntil(long untilMs) throws InterruptedException {
-        long left = untilMs - now();
-        if (left <= 0) {
-            return;
-        }
-        synchronized (wakeUp) {
-            try {
-                // Time's wait takes a deadline on the wall clock: the same wait from the wall's reading now
-                time.waitObject(wakeUp, () -> stopping || now() >= untilMs, time.milliseconds() + left);
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                // the wall clock was stepped forward during the wait: the loop looks at the monotonic clock again
-            }
-        }
-    }
-
     public void stop() {
-        stopping = true;
-        synchronized (wakeUp) {
-            wakeUp.notifyAll();
-        }
+        signal.stop();
         log.info("stopping; {}", stats);
         pipeline.close();
         describes.close();
