@@ -19,6 +19,14 @@ public interface RecommenderApi extends AutoCloseable {
     /** One page of ListInferenceRecommendationsJobs, sorted by creation time ascending. */
     JobPage listJobs(JobFilter filter, java.time.Instant modifiedAfter, int maxResults, String nextToken);
 
+    /**
+     * AWS's clock: the HTTP {@code Date} of the latest answer (error answers included), the latest of them when calls
+     * overlap; null when this API cannot tell (the default, for fakes).
+     */
+    default java.time.Instant serverDate() {
+        return null;
+    }
+
     @Override
     void close();
 

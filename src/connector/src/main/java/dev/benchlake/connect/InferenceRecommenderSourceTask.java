@@ -15,6 +15,8 @@ import dev.benchlake.api.RecommenderApi;
 import dev.benchlake.config.BenchlakeSourceConfig;
 import dev.benchlake.config.Version;
 import dev.benchlake.discovery.JobShard;
+import dev.benchlake.engine.EngineDeps;
+import dev.benchlake.engine.EngineSettings;
 import dev.benchlake.engine.SourceEngine;
 import dev.benchlake.metrics.TaskStats;
 import dev.benchlake.sagemaker.SdkRecommenderApi;
@@ -47,8 +49,10 @@ public class InferenceRecommenderSourceTask extends SourceTask {
         TransactionContext transactions = context.transactionContext();
         try {
             // this worker's tasks of the connector share one budget per operation (SharedBudgets)
-            engine = new SourceEngine(api, config, index, count, Time.SYSTEM, new Random(), context.offsetStorageReader(),
-                    transactions, stats, props.getOrDefault("name", "benchlake"));
+            // the configuration is parsed once, here; the engine and its stages get the parsed values
+            EngineDeps.Shard shard = new EngineDeps.Shard(index, count, props.getOrDefault("name", "benchlake"));
+            engine = new SourceEngine(new EngineDeps(api, EngineSettings.from(config), shard, Time.SYSTEM, new Random(),
+                    context.offsetStorageReader(), transactions, stats));
             engine.start(mine);
         } catch (RuntimeException e) {
             // a malformed stored offset, say: the SDK clients (and their connection pools) must not leak

@@ -62,24 +62,37 @@ public final class JobDiscovery {
     /** Listings in a row that did not complete (a token rejected, or a token loop): they back off, growing. */
     private int incompleteListings;
     private int pagesThisListing;
-    public long dueAtMs;
+    private long dueAtMs;
 
-    public JobDiscovery(RecommenderApi api, JobFilter filter, int shard, int shards, Duration interval, Duration overlap,
-            Random random, TaskStats stats) {
-        this(api, filter, shard, shards, interval, overlap, random, stats, new CredentialsWatch(Duration.ofMinutes(5)));
+    /** What the connector's configuration says of discovery, parsed once: the filter, how often, the overlap. */
+    public record Settings(JobFilter filter, Duration interval, Duration overlap) {
     }
 
-    public JobDiscovery(RecommenderApi api, JobFilter filter, int shard, int shards, Duration interval, Duration overlap,
-            Random random, TaskStats stats, CredentialsWatch credentials) {
+    public JobDiscovery(RecommenderApi api, Settings settings, int shard, int shards, Random random, TaskStats stats) {
+        this(api, settings, shard, shards, random, stats, new CredentialsWatch(Duration.ofMinutes(5)));
+    }
+
+    public JobDiscovery(RecommenderApi api, Settings settings, int shard, int shards, Random random, TaskStats stats,
+            CredentialsWatch credentials) {
         this.api = api;
-        this.filter = filter;
+        this.filter = settings.filter();
         this.shard = shard;
         this.shards = shards;
-        this.interval = interval;
-        this.overlap = overlap;
+        this.interval = settings.interval();
+        this.overlap = settings.overlap();
         this.backoff = new Backoff(interval, random);
         this.credentials = credentials;
         this.stats = stats;
+    }
+
+    /** When the next listing page is due, in ms of the clock the caller passes to {@link #apply}. */
+    public long dueAtMs() {
+        return dueAtMs;
+    }
+
+    /** Makes the next listing page due at {@code ms}. */
+    public void dueAt(long ms) {
+        dueAtMs = ms;
     }
 
     /** Whether one whole listing has been read: until then the task cannot know all the jobs of its shard. */

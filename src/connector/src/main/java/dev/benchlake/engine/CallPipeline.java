@@ -44,6 +44,8 @@ final class CallPipeline implements AutoCloseable {
 
     /** An answer fetched ahead is used only this soon after it arrived; older ones are made again. */
     static final long MAX_AGE_MS = 10_000;
+    /** An answer not arrived yet (any other reading of the monotonic clock may be a time, 0 and negative ones too). */
+    private static final long NOT_YET = Long.MIN_VALUE;
     /** How often a wait for an answer looks whether the task is stopping. */
     private static final long WAIT_SLICE_MS = 50;
 
@@ -115,7 +117,7 @@ final class CallPipeline implements AutoCloseable {
      */
     long startedAtMs(String job) {
         Ahead ahead = byJob.get(job);
-        return ahead == null ? time.milliseconds() : ahead.startedAtMs;
+        return ahead == null ? time.hiResClockMs() : ahead.startedAtMs;
     }
 
     /** Jobs with calls made ahead and not yet taken. */
@@ -143,7 +145,7 @@ final class CallPipeline implements AutoCloseable {
     }
 
     private void submit(String job, List<ApiCall> calls) {
-        Ahead ahead = new Ahead(calls, time.milliseconds());
+        Ahead ahead = new Ahead(calls, time.hiResClockMs());
         try {
             executor.execute(ahead);
         } catch (RejectedExecutionException e) {
@@ -163,7 +165,7 @@ final class CallPipeline implements AutoCloseable {
         if (ahead == null) {
             return false;
         }
-        if (!call.equals(ahead.next()) || ahead.answeredLongAgo(time.milliseconds())) {
+        if (!call.equals(ahead.next()) || ahead.answeredLongAgo(time.hiResClockMs())) {
             discard(job, ahead, call);
             return false;
         }
@@ -181,7 +183,7 @@ final class CallPipeline implements AutoCloseable {
             throw new IllegalStateException("no call " + call + " under way for job " + job);
         }
         while (!ahead.nextAnswered()) {
-            long left = untilMs - time.milliseconds();
+            long left = untilMs - time.hiResClockMs();
             if (left <= 0 || stopping.getAsBoolean()) {
                 return null;
             }
@@ -238,7 +240,7 @@ final class CallPipeline implements AutoCloseable {
 
         private final List<ApiCall> calls;
         private final List<CompletableFuture<ApiOutcome>> answers;
-        /** When each answer arrived, in ms of the task's clock; 0 before. */
+        /** When each answer arrived, in ms of the task's monotonic clock; NOT_YET before. */
         private final long[] answeredAtMs;
         private final long startedAtMs;
         private volatile boolean cancelled;
@@ -254,6 +256,7 @@ final class CallPipeline implements AutoCloseable {
                 answers.add(new CompletableFuture<>());
             }
             this.answeredAtMs = new long[calls.size()];
+            java.util.Arrays.fill(answeredAtMs, NOT_YET);
             this.reported = new java.util.concurrent.atomic.AtomicIntegerArray(calls.size());
             this.startedAtMs = startedAtMs;
         }
@@ -264,7 +267,7 @@ final class CallPipeline implements AutoCloseable {
             try {
                 for (; i < calls.size() && !cancelled && !closed; i++) {
                     ApiOutcome outcome = caller.apply(calls.get(i));
-                    answeredAtMs[i] = time.milliseconds();
+                    answeredAtMs[i] = time.hiResClockMs();
                     answers.get(i).complete(outcome);
                     if (cancelled) {
                         // thrown away while it was under way
@@ -322,7 +325,7 @@ final class CallPipeline implements AutoCloseable {
 
         /** Whether the next answer arrived so long ago that the job's state may have moved on since. */
         boolean answeredLongAgo(long nowMs) {
-            return nextAnswered() && answeredAtMs[taken] > 0 && nowMs - answeredAtMs[taken] > MAX_AGE_MS;
+            return nextAnswered() && answeredAtMs[taken] != NOT_YET && nowMs - answeredAtMs[taken] > MAX_AGE_MS;
         }
 
         void awaitNext(long ms) throws InterruptedException {

@@ -47,7 +47,7 @@ final class SideDescribes implements AutoCloseable {
     private final int depth;
     private final ExecutorService threads;
     private final NavigableSet<JobState> waiting =
-            new TreeSet<>(Comparator.<JobState>comparingLong(s -> s.describeDueAtMs).thenComparing(JobState::name));
+            new TreeSet<>(Comparator.<JobState>comparingLong(JobState::describeDueAtMs).thenComparing(JobState::name));
     /** Started and not yet applied, answered or not, in the order they were started. */
     private final Map<String, UnderWay> underWay = new LinkedHashMap<>();
 
@@ -79,7 +79,7 @@ final class SideDescribes implements AutoCloseable {
                 waiting.pollFirst();
                 continue;
             }
-            if (s.describeDueAtMs > now || budgets.tryAcquire(ApiOperation.DESCRIBE, now) != 0) {
+            if (s.describeDueAtMs() > now || budgets.tryAcquire(ApiOperation.DESCRIBE, now) != 0) {
                 return;
             }
             waiting.pollFirst();
@@ -118,7 +118,7 @@ final class SideDescribes implements AutoCloseable {
         if (waiting.isEmpty()) {
             return Long.MAX_VALUE;
         }
-        return Math.max(waiting.first().describeDueAtMs, now + budgets.waitMs(ApiOperation.DESCRIBE, now));
+        return Math.max(waiting.first().describeDueAtMs(), now + budgets.waitMs(ApiOperation.DESCRIBE, now));
     }
 
     /** Stops making describes; those under way are interrupted. Safe to call from any thread. */

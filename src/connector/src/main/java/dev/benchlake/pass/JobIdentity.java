@@ -31,7 +31,7 @@ final class JobIdentity {
             log.info("job {} was created again ({} before, {} now): reading it from the start", s.name(),
                     Instant.ofEpochMilli(s.offset.createdMs()), job.creationTime());
             s.offset = JobOffset.START.withCreatedMs(created);
-            s.closeableSinceMs = 0;
+            s.closeableSinceMs = JobState.NEVER;
             s.passPartial = false;
         }
     }

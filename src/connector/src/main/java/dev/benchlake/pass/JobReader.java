@@ -51,26 +51,27 @@ public final class JobReader {
     private final TaskStats stats;
     private final PassRecords records;
     private final PassFailures failures;
+    private final AwsClock awsClock;
 
     public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats) {
-        this(api, settings, time, random, stats, new CredentialsWatch(settings.errors().credentialsFailureTimeout()));
+        this(ReaderDeps.of(api, settings, time, random, stats));
     }
 
-    /** A reader that shares the task's watch over credential failures with the task's other stages. */
-    public JobReader(RecommenderApi api, ReaderSettings settings, Time time, Random random, TaskStats stats,
-            CredentialsWatch credentials) {
-        this.api = api;
-        this.settings = settings;
-        this.time = time;
+    public JobReader(ReaderDeps deps) {
+        this.api = deps.api();
+        this.settings = deps.settings();
+        this.time = deps.time();
         // a job retries at least once a poll interval (and never waits less than a second between tries)
-        Backoff backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())), random);
+        Backoff backoff = new Backoff(Duration.ofMillis(Math.max(1_000L, settings.pollInterval().toMillis())),
+                deps.random());
         // rechecks of a job never read yet: from the poll interval up to errors.not.found.recheck.max.ms
         Backoff notFoundRecheck = new Backoff(settings.pollInterval().multipliedBy(2),
-                settings.errors().notFoundRecheckMax(), random);
-        this.credentials = credentials;
-        this.stats = stats;
+                settings.errors().notFoundRecheckMax(), deps.random());
+        this.credentials = deps.credentials();
+        this.stats = deps.stats();
         this.records = new PassRecords(settings, stats);
         this.failures = new PassFailures(settings, stats, backoff, notFoundRecheck, credentials, records);
+        this.awsClock = new AwsClock(api);
     }
 
     /** What one call produced: records, and whether a pass ended or was interrupted (a transaction boundary). */
@@ -80,18 +81,18 @@ public final class JobReader {
 
     /** Makes the one API call that is next for this job, applies its answer, and schedules the job's next call. */
     public Result step(JobState s) {
-        ApiCall call = nextCall(s, time.milliseconds());
+        ApiCall call = nextCall(s);
         return apply(s, call, call(call));
     }
 
     /** The call this job needs next. Changes nothing. */
-    public ApiCall nextCall(JobState s, long now) {
+    public ApiCall nextCall(JobState s) {
         if (!s.passStarted) {
             // a listed job's describe, for its input configuration only, is made beside its passes (wantsDescribe)
             if (s.listed == null || s.statusWanted) {
                 return ApiCall.describe(s.name());
             }
-            return ApiCall.listSteps(s.name(), startToken(s, now));
+            return ApiCall.listSteps(s.name(), startToken(s));
         }
         return ApiCall.listSteps(s.name(), s.offset.nextToken());
     }
@@ -100,10 +101,10 @@ public final class JobReader {
      * The calls a job that is due would make if they all succeed, as far as they can be known before the first
      * answer: its next call and, after a describe, the first page of the pass it starts.
      */
-    public List<ApiCall> openingCalls(JobState s, long now) {
-        ApiCall next = nextCall(s, now);
+    public List<ApiCall> openingCalls(JobState s) {
+        ApiCall next = nextCall(s);
         if (next.kind() == ApiCall.Kind.DESCRIBE) {
-            return List.of(next, ApiCall.listSteps(s.name(), startToken(s, now)));
+            return List.of(next, ApiCall.listSteps(s.name(), startToken(s)));
         }
         return List.of(next);
     }
@@ -129,12 +130,14 @@ public final class JobReader {
      * job's next call.
      */
     public Result apply(JobState s, ApiCall call, ApiOutcome outcome) {
-        long now = time.milliseconds();
+        // the job's schedule is on the monotonic clock; records, token ages and AWS's times are on the wall's
+        long now = time.hiResClockMs();
+        long wall = time.milliseconds();
         if (s.stopped) {
             return Result.NOTHING;
         }
         if (call.kind() == ApiCall.Kind.DESCRIBE) {
-            return outcome.failed() ? failures.failed(s, outcome.error(), now) : described(s, outcome.job(), now);
+            return outcome.failed() ? failures.failed(s, outcome.error(), now, wall) : described(s, outcome.job(), now);
         }
         String token = call.token();
         if (!s.passStarted) {
@@ -144,7 +147,7 @@ public final class JobReader {
             JobIdentity.identify(s, s.job);
         }
         if (outcome.failed()) {
-            return failures.failed(s, outcome.error(), now);
+            return failures.failed(s, outcome.error(), now, wall);
         }
         answered(s);
         JobOffset before = s.offset;
@@ -155,7 +158,7 @@ public final class JobReader {
         if (token != null) {
             s.passTokens.add(token);
         }
-        Instant observedAt = Instant.ofEpochMilli(now);
+        Instant observedAt = Instant.ofEpochMilli(wall);
         List<PassRecords.Pending> out = new ArrayList<>();
         boolean progress = false;
         for (StepObservation step : page.steps()) {
@@ -178,7 +181,7 @@ public final class JobReader {
                 same.step = step;
                 same.count++;
             } else {
-                records.emitIfChanged(s, step, 1, observedAt, now, out);
+                records.emitIfChanged(s, step, 1, observedAt, wall, out);
             }
         }
         s.pagesWithoutProgress = progress ? 0 : s.pagesWithoutProgress + 1;
@@ -195,24 +198,21 @@ public final class JobReader {
             failures.restartPass(s, now, s.pagesWithoutProgress + " pages in a row without a step new to this pass");
             boundary = true;
         } else if (next != null) {
-            s.offset = s.offset.withNextToken(next, now);
+            s.offset = s.offset.withNextToken(next, wall);
             s.dueAtMs = now;
         } else {
             s.offset = s.offset.withNextToken(null, 0L);
             if (!s.passPartial) {
                 // counts are complete only after a pass from page 1
                 for (Map.Entry<String, JobState.NoEndpointSteps> e : s.passNoEndpoint.entrySet()) {
-                    records.emitIfChanged(s, e.getValue().step, e.getValue().count, observedAt, now, out);
+                    records.emitIfChanged(s, e.getValue().step, e.getValue().count, observedAt, wall, out);
                 }
             }
-            endPass(s, now, out);
+            endPass(s, now, wall, out);
             boundary = true;
         }
         if (s.offset.encodedSizeBytes() > settings.offsetMaxBytes()) {
             return failures.offsetTooLarge(s, now);
-        }
-        if (!out.isEmpty()) {
-            s.uncommittedRecords = true;
         }
         return new Result(records.toRecords(s, out, before), boundary);
     }
@@ -258,15 +258,19 @@ public final class JobReader {
         s.jobRecordHeld = false;
         s.heldCloseable = false;
         s.inputConfig = job.inputConfig();
-        beginPass(s, startToken(s, now));
+        beginPass(s, startToken(s));
         s.dueAtMs = now;
         return Result.NOTHING;
     }
 
-    /** Where a pass starts: the stored NextToken when it is fresh enough, else page 1 (null). */
-    private String startToken(JobState s, long now) {
+    /**
+     * Where a pass starts: the stored NextToken when it is fresh enough, else page 1 (null). When a token was issued
+     * is kept in the offset across restarts, so its age is on the wall clock.
+     */
+    private String startToken(JobState s) {
         String token = s.offset.nextToken();
-        boolean fresh = token != null && now - s.offset.tokenIssuedAtMs() <= settings.tokenMaxAge().toMillis();
+        long age = time.milliseconds() - s.offset.tokenIssuedAtMs();
+        boolean fresh = token != null && age <= settings.tokenMaxAge().toMillis();
         return fresh ? token : null;
     }
 
@@ -281,7 +285,7 @@ public final class JobReader {
         s.startPass(token != null);
     }
 
-    private void endPass(JobState s, long now, List<PassRecords.Pending> out) {
+    private void endPass(JobState s, long now, long wall, List<PassRecords.Pending> out) {
         if (s.passUnbuildable == 0 && !s.passPartial) {
             s.buildError = null;
         }
@@ -293,11 +297,12 @@ public final class JobReader {
                 && !JobStatuses.isTerminal(s.job.status()) && s.listed != null;
         long grace = settings.terminalGrace().toMillis();
         if (!closeable) {
-            s.closeableSinceMs = 0;
-        } else if (grace > 0 && !finishedBefore(s.job, now - grace)
-                && (s.closeableSinceMs == 0 || now - s.closeableSinceMs < grace)) {
-            // a job that just finished is read once more after the grace period: the API may report last metrics late
-            if (s.closeableSinceMs == 0) {
+            s.closeableSinceMs = JobState.NEVER;
+        } else if (grace > 0 && !finishedBefore(s.job, awsClock.nowMs(wall) - grace)
+                && (s.closeableSinceMs == JobState.NEVER || now - s.closeableSinceMs < grace)) {
+            // a job that just finished is read once more after the grace period: the API may report last metrics late;
+            // "just" is judged on AWS's clock, which stamped the job's CompletionTime, not on the worker's
+            if (s.closeableSinceMs == JobState.NEVER) {
                 s.closeableSinceMs = now;
             }
             closeable = false;
@@ -309,7 +314,7 @@ public final class JobReader {
             s.heldCloseable = closeable;
             closeable = false;
         } else {
-            records.emitJobIfChanged(s, closeable, reason, now, out);
+            records.emitJobIfChanged(s, closeable, reason, wall, out);
         }
         s.endPass();
         if (closeable) {
@@ -319,7 +324,8 @@ public final class JobReader {
         } else {
             // a job that may close once described is not read again
             s.dueAtMs = s.heldCloseable ? Long.MAX_VALUE
-                    : s.closeableSinceMs > 0 ? s.closeableSinceMs + grace : now + settings.pollInterval().toMillis();
+                    : s.closeableSinceMs != JobState.NEVER ? s.closeableSinceMs + grace
+                    : now + settings.pollInterval().toMillis();
             if (s.passUnidentified > 0) {
                 log.debug("job {}: {} steps name no endpoint yet and were not emitted", s.name(), s.passUnidentified);
             }
@@ -350,7 +356,7 @@ public final class JobReader {
      * other failures are tried again after a backoff ({@code describeDueAtMs}).
      */
     public Result describedAside(JobState s, ApiOutcome outcome) {
-        long now = time.milliseconds();
+        long now = time.hiResClockMs();
         if (outcome.failed()) {
             if (!failures.describeGivesUp(s, outcome.error(), now)) {
                 return Result.NOTHING;
@@ -361,7 +367,7 @@ public final class JobReader {
         }
         s.described = true;
         s.describeFailures = 0;
-        s.describeNotFoundSinceMs = 0;
+        s.describeNotFoundSinceMs = JobState.NEVER;
         if (s.job != null) {
             s.job = s.job.withInputConfig(s.inputConfig);
         }
@@ -372,14 +378,11 @@ public final class JobReader {
         s.jobRecordHeld = false;
         s.heldCloseable = false;
         List<PassRecords.Pending> out = new ArrayList<>();
-        records.emitJobIfChanged(s, close, close ? CLOSE_COMPLETE : null, now, out);
+        records.emitJobIfChanged(s, close, close ? CLOSE_COMPLETE : null, time.milliseconds(), out);
         if (close) {
             log.info("job {} is {} and all {} of its steps are terminal and emitted: closed, no more API calls for it",
                     s.name(), s.job.status(), s.offset.stepsEmitted());
             stats.jobsClosed.incrementAndGet();
-        }
-        if (!out.isEmpty()) {
-            s.uncommittedRecords = true;
         }
         return new Result(records.toRecords(s, out, s.offset), true);
     }

@@ -59,7 +59,11 @@ final class PassFailures {
         }
     }
 
-    JobReader.Result failed(JobState s, ApiException e, long now) {
+    /**
+     * @param now ms of the task's monotonic clock, which the job's schedule is on
+     * @param wall ms of the wall clock, which records and the NextToken's age are on
+     */
+    JobReader.Result failed(JobState s, ApiException e, long now, long wall) {
         switch (ErrorPolicy.reactionTo(e.kind())) {
             case FAIL_TASK -> throw new ConnectException("Benchlake cannot read job " + s.name() + ": " + e.getMessage(), e);
             case RESTART_PASS -> {
@@ -67,10 +71,10 @@ final class PassFailures {
                 return new JobReader.Result(List.of(), true);
             }
             case NOT_FOUND -> {
-                return notFound(s, now);
+                return notFound(s, now, wall);
             }
             case DENIED -> {
-                return denied(s, e, now);
+                return denied(s, e, now, wall);
             }
             case CREDENTIALS -> {
                 credentials.failed(now, e);
@@ -87,7 +91,7 @@ final class PassFailures {
             s.dueAtMs = now + waitMs;
             return new JobReader.Result(List.of(), true);
         }
-        if (token != null && now + waitMs - s.offset.tokenIssuedAtMs() > settings.tokenMaxAge().toMillis()) {
+        if (token != null && wall + waitMs - s.offset.tokenIssuedAtMs() > settings.tokenMaxAge().toMillis()) {
             // the token would be older than pagination.token.max.age.ms when tried again
             restartPass(s, now, "the NextToken would be older than " + settings.tokenMaxAge().toMillis() + " ms");
             s.dueAtMs = now + waitMs;
@@ -99,14 +103,14 @@ final class PassFailures {
             log.debug("job {}: {} ({}); backing off {} ms", s.name(), e.kind(), e.getMessage(), waitMs);
         }
         s.dueAtMs = now + waitMs;
-        return new JobReader.Result(List.of(), s.uncommittedRecords);
+        return new JobReader.Result(List.of(), true);
     }
 
     /**
      * IAM denies a call about this job (a policy scoped by resource ARN): the job alone waits, long; it is logged
      * once, counted, and its record on the jobs topic says why. The task goes on with the other jobs.
      */
-    private JobReader.Result denied(JobState s, ApiException e, long now) {
+    private JobReader.Result denied(JobState s, ApiException e, long now, long wall) {
         long retryMs = settings.errors().accessDeniedRetry().toMillis();
         List<PassRecords.Pending> out = new ArrayList<>();
         if (s.readError == null) {
@@ -116,12 +120,9 @@ final class PassFailures {
         }
         s.readError = "access denied: " + e.getMessage();
         s.consecutiveFailures = 0;
-        records.emitJobIfChanged(s, false, null, now, out);
+        records.emitJobIfChanged(s, false, null, wall, out);
         s.endPass();
         s.dueAtMs = now + retryMs;
-        if (!out.isEmpty()) {
-            s.uncommittedRecords = true;
-        }
         return new JobReader.Result(records.toRecords(s, out, s.offset), true);
     }
 
@@ -129,7 +130,7 @@ final class PassFailures {
      * The job answered not found. AWS's control plane is eventually consistent, so one answer is a signal: a job read
      * before is closed only after several answers spread over time; one never read is checked again with backoff.
      */
-    private JobReader.Result notFound(JobState s, long now) {
+    private JobReader.Result notFound(JobState s, long now, long wall) {
         boolean seenBefore = s.job != null || s.offset.jobHash() != null;
         s.endPass();
         if (!seenBefore) {
@@ -156,7 +157,7 @@ final class PassFailures {
             log.info("job {} answered not found ({} of {} answers over {} ms before it closes); checking again in {} ms",
                     s.name(), s.notFoundAnswers, answers, span, waitMs);
             s.dueAtMs = now + waitMs;
-            return new JobReader.Result(List.of(), s.uncommittedRecords);
+            return new JobReader.Result(List.of(), true);
         }
         log.info("job {} no longer exists ({} not-found answers over {} ms): closed after {} steps", s.name(),
                 s.notFoundAnswers, now - s.notFoundSinceMs, s.offset.stepsEmitted());
@@ -164,11 +165,10 @@ final class PassFailures {
         stats.jobsClosed.incrementAndGet();
         s.offset = s.offset.withNextToken(null, 0L);
         List<PassRecords.Pending> out = new ArrayList<>();
-        records.emitJobIfChanged(s, true, JobReader.CLOSE_NOT_FOUND, now, out);
+        records.emitJobIfChanged(s, true, JobReader.CLOSE_NOT_FOUND, wall, out);
         if (!s.offset.closed()) {
             s.offset = s.offset.withClosed(true);
         }
-        s.uncommittedRecords = true;
         return new JobReader.Result(records.toRecords(s, out, s.offset), true);
     }
 
@@ -199,7 +199,7 @@ final class PassFailures {
             throw new ConnectException("Benchlake cannot describe job " + s.name() + ": " + e.getMessage(), e);
         }
         boolean notFound = reaction == ErrorPolicy.Reaction.NOT_FOUND;
-        if (notFound && s.describeNotFoundSinceMs == 0) {
+        if (notFound && s.describeNotFoundSinceMs == JobState.NEVER) {
             s.describeNotFoundSinceMs = now;
         }
         int answers = settings.errors().notFoundCloseAnswers();

@@ -14,7 +14,9 @@ import dev.benchlake.api.ApiException;
  */
 public final class CredentialsWatch {
     private final long timeoutMs;
-    private long failingSinceMs = -1;
+    /** When loading first failed, on the caller's clock; NONE while credentials load. */
+    private static final long NONE = Long.MIN_VALUE;
+    private long failingSinceMs = NONE;
 
     public CredentialsWatch(Duration timeout) {
         this.timeoutMs = timeout.toMillis();
@@ -22,7 +24,7 @@ public final class CredentialsWatch {
 
     /** A call could not load credentials at {@code nowMs}; throws once that has lasted past the timeout. */
     public synchronized void failed(long nowMs, ApiException e) {
-        if (failingSinceMs < 0) {
+        if (failingSinceMs == NONE) {
             failingSinceMs = nowMs;
         }
         if (nowMs - failingSinceMs >= timeoutMs) {
@@ -33,11 +35,11 @@ public final class CredentialsWatch {
 
     /** A call succeeded: credentials load again. */
     public synchronized void succeeded() {
-        failingSinceMs = -1;
+        failingSinceMs = NONE;
     }
 
     /** Whether credentials are failing to load now. */
     public synchronized boolean failing() {
-        return failingSinceMs >= 0;
+        return failingSinceMs != NONE;
     }
 }

@@ -99,27 +99,40 @@ public final class SageMakerClientFactory {
 
     /** A client ready to call SageMaker; the caller closes it. */
     public static SageMakerClient create(BenchlakeSourceConfig config) {
+        return create(config, (ServerDates) null);
+    }
+
+    /** A client ready to call SageMaker whose answers' Date headers {@code dates} keeps (null: none kept). */
+    static SageMakerClient create(BenchlakeSourceConfig config, ServerDates dates) {
         List<String> problems = credentialProblems(config);
         config.endpointProblem().ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return create(config, credentials(config, Region.of(config.region())));
+        return create(config, credentials(config, Region.of(config.region())), dates);
     }
 
     /** A client with the given credentials (the caller has resolved them already); the caller closes it. */
     static SageMakerClient create(BenchlakeSourceConfig config, AwsCredentialsProvider credentials) {
+        return create(config, credentials, null);
+    }
+
+    private static SageMakerClient create(BenchlakeSourceConfig config, AwsCredentialsProvider credentials,
+            ServerDates dates) {
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
+                .apiCallTimeout(config.apiCallTimeout())
+                .retryStrategy(retryStrategy())
+                .putAdvancedOption(software.amazon.awssdk.core.client.config.SdkAdvancedClientOption.USER_AGENT_SUFFIX,
+                        "benchlake/" + Version.get());
+        if (dates != null) {
+            override.addExecutionInterceptor(dates);
+        }
         Region region = Region.of(config.region());
         SageMakerClientBuilder builder = SageMakerClient.builder()
                 .region(region)
                 .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder())
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(config.apiCallTimeout())
-                        .retryStrategy(retryStrategy())
-                        .putAdvancedOption(software.amazon.awssdk.core.client.config.SdkAdvancedClientOption.USER_AGENT_SUFFIX,
-                                "benchlake/" + Version.get())
-                        .build());
+                .overrideConfiguration(override.build());
         config.endpointOverride().ifPresent(builder::endpointOverride);
         return builder.build();
     }

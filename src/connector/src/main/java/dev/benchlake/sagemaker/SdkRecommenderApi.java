@@ -24,13 +24,26 @@ public final class SdkRecommenderApi implements RecommenderApi {
     static final String LIST_JOBS = "ListInferenceRecommendationsJobs";
 
     private final SageMakerClient client;
+    /** The Date headers of the client's answers; null when the client was built without {@link ServerDates}. */
+    private final ServerDates dates;
 
     public SdkRecommenderApi(SageMakerClient client) {
+        this(client, null);
+    }
+
+    SdkRecommenderApi(SageMakerClient client, ServerDates dates) {
         this.client = client;
+        this.dates = dates;
     }
 
     public static SdkRecommenderApi create(BenchlakeSourceConfig config) {
-        return new SdkRecommenderApi(SageMakerClientFactory.create(config));
+        ServerDates dates = new ServerDates();
+        return new SdkRecommenderApi(SageMakerClientFactory.create(config, dates), dates);
+    }
+
+    @Override
+    public Instant serverDate() {
+        return dates == null ? null : dates.latest();
     }
 
     @Override

@@ -24,6 +24,8 @@ public final class FakeRecommenderApi implements RecommenderApi {
     public final Map<String, AtomicInteger> listCallsByJob = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, every page answers with this token instead of the next one. */
     public String stuckToken;
+    /** AWS's clock as the answers' Date header would tell it; null: the answers tell none. */
+    public volatile java.time.Instant serverDate;
 
     public void put(JobObservation job, List<StepObservation> jobSteps) {
         jobs.put(job.jobName(), job);
@@ -77,6 +79,11 @@ public final class FakeRecommenderApi implements RecommenderApi {
         int from = nextToken == null ? 0 : Integer.parseInt(nextToken.substring("jobs-".length()));
         int to = Math.min(all.size(), from + maxResults);
         return new JobPage(List.copyOf(all.subList(from, to)), to < all.size() ? "jobs-" + to : null);
+    }
+
+    @Override
+    public java.time.Instant serverDate() {
+        return serverDate;
     }
 
     @Override

@@ -32,7 +32,7 @@ class JobDiscoveryTest {
         List<String> found = new ArrayList<>();
         do {
             d.step(now).forEach(j -> found.add(j.jobName()));
-        } while (d.dueAtMs <= now);
+        } while (d.dueAtMs() <= now);
         return found;
     }
 
@@ -45,8 +45,7 @@ class JobDiscoveryTest {
         Set<String> all = new HashSet<>();
         int total = 0;
         for (int shard = 0; shard < 3; shard++) {
-            JobDiscovery d = new JobDiscovery(api, JobFilter.NONE, shard, 3, Duration.ofMinutes(5), Duration.ofMinutes(10),
-                    new Random(1), stats);
+            JobDiscovery d = new JobDiscovery(api, settings(Duration.ofMinutes(5)), shard, 3, new Random(1), stats);
             List<String> mine = listing(d, 0);
             int expected = shard;
             assertThat(mine).isNotEmpty().allSatisfy(n -> assertThat(JobShard.of(n, 3)).isEqualTo(expected));
@@ -63,10 +62,9 @@ class JobDiscoveryTest {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         api.put(job("a", t), List.of());
         api.put(job("b", t.plusSeconds(3_600)), List.of());
-        JobDiscovery d = new JobDiscovery(api, JobFilter.NONE, 0, 1, Duration.ofSeconds(60), Duration.ofMinutes(10),
-                new Random(1), stats);
+        JobDiscovery d = new JobDiscovery(api, settings(Duration.ofSeconds(60)), 0, 1, new Random(1), stats);
         assertThat(listing(d, 0)).containsExactly("a", "b");
-        assertThat(d.dueAtMs).isEqualTo(60_000);
+        assertThat(d.dueAtMs()).isEqualTo(60_000);
 
         api.put(job("c", t.plusSeconds(7_200)), List.of());
         // the listing starts 10 minutes before b, the newest seen: a is not asked for again, b is (the engine
@@ -103,13 +101,12 @@ class JobDiscoveryTest {
             public void close() {
             }
         };
-        JobDiscovery d = new JobDiscovery(looping, JobFilter.NONE, 0, 1, Duration.ofMinutes(5), Duration.ofMinutes(10),
-                new Random(1), stats);
+        JobDiscovery d = new JobDiscovery(looping, settings(Duration.ofMinutes(5)), 0, 1, new Random(1), stats);
         List<String> found = listing(d, 0);
         assertThat(tokensAsked).containsExactly(null, "A", "B");
         assertThat(found).containsExactly("job-1", "job-2", "job-3");
         assertThat(d.listedOnce()).as("a listing ended by a loop is not complete").isFalse();
-        assertThat(d.dueAtMs).as("listed again at the next interval").isEqualTo(Duration.ofMinutes(5).toMillis());
+        assertThat(d.dueAtMs()).as("listed again at the next interval").isEqualTo(Duration.ofMinutes(5).toMillis());
         assertThat(d.nextCall().modifiedAfter()).as("the watermark does not pass pages never read").isNull();
     }
 
@@ -145,8 +142,7 @@ class JobDiscoveryTest {
             public void close() {
             }
         };
-        JobDiscovery d = new JobDiscovery(rejects, JobFilter.NONE, 0, 1, interval, Duration.ofMinutes(10), new Random(1),
-                stats);
+        JobDiscovery d = new JobDiscovery(rejects, settings(interval), 0, 1, new Random(1), stats);
         assertThat(listing(d, 0)).hasSize(150);
         Instant watermark = d.nextCall().modifiedAfter();
         assertThat(watermark).isEqualTo(t.plusSeconds(149).minus(Duration.ofMinutes(10)));
@@ -160,16 +156,21 @@ class JobDiscoveryTest {
                 api.put(job("job-" + i, t.plusSeconds(3_600 + i)), List.of());
             }
             d.step(now);
-            assertThat(d.dueAtMs).as("page 2 is asked for at once").isEqualTo(now);
+            assertThat(d.dueAtMs()).as("page 2 is asked for at once").isEqualTo(now);
             d.step(now);
-            long wait = d.dueAtMs - now;
+            long wait = d.dueAtMs() - now;
             // Backoff's bound doubles from 200 ms, the wait is between half and all of it
             long bound = Math.min(interval.toMillis(), 200L << (round - 1));
             assertThat(wait).as("round %d backs off", round).isBetween(bound / 2, bound);
             lastWait = wait;
             assertThat(d.nextCall().modifiedAfter()).as("no complete listing: the watermark stays").isEqualTo(watermark);
-            now = d.dueAtMs;
+            now = d.dueAtMs();
         }
         assertThat(lastWait).as("the backoff grew").isGreaterThan(6_400);
+    }
+
+    /** Discovery without filters, every {@code interval}, with a 10-minute overlap. */
+    private static JobDiscovery.Settings settings(Duration interval) {
+        return new JobDiscovery.Settings(JobFilter.NONE, interval, Duration.ofMinutes(10));
     }
 }

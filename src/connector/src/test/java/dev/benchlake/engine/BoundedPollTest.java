@@ -67,7 +67,8 @@ class BoundedPollTest {
         props.put("terminal.grace.period.ms", "0");
         props.put("api.max.concurrent.requests", Integer.toString(concurrency));
         BenchlakeSourceConfig config = new BenchlakeSourceConfig(props);
-        engine = new SourceEngine(api, config, 0, 1, Time.SYSTEM, new Random(1), new NoOffsets(), null, new TaskStats());
+        engine = new SourceEngine(EngineDeps.of(api, config, Time.SYSTEM, new Random(1), new NoOffsets(), null,
+                new TaskStats()));
         engine.start(config.jobNames());
         return engine;
     }

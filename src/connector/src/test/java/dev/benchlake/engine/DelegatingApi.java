@@ -32,6 +32,11 @@ abstract class DelegatingApi implements RecommenderApi {
     }
 
     @Override
+    public Instant serverDate() {
+        return delegate.serverDate();
+    }
+
+    @Override
     public void close() {
     }
 }

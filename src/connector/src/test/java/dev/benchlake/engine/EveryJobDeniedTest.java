@@ -78,8 +78,8 @@ class EveryJobDeniedTest {
         props.put("job.names", "closed-1,closed-2,open-job");
         props.put("api.max.requests.per.second", "1000");
         props.put("poll.interval.ms", "500");
-        engine = new SourceEngine(denying, new BenchlakeSourceConfig(props), 0, 1, Time.SYSTEM, new Random(1), offsets,
-                null, new TaskStats());
+        engine = new SourceEngine(EngineDeps.of(denying, new BenchlakeSourceConfig(props), Time.SYSTEM,
+                new Random(1), offsets, null, new TaskStats()));
         engine.start(List.of("closed-1", "closed-2", "open-job"));
 
         assertThatThrownBy(() -> {

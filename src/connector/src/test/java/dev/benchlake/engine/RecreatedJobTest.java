@@ -74,8 +74,8 @@ class RecreatedJobTest {
         props.put("jobs.topic", "jobs");
         props.put("terminal.grace.period.ms", "0");
         props.put("api.max.requests.per.second", "1000");
-        engine = new SourceEngine(api, new BenchlakeSourceConfig(props), 0, 1, Time.SYSTEM, new Random(1),
-                new NoOffsets(), null, stats);
+        engine = new SourceEngine(EngineDeps.of(api, new BenchlakeSourceConfig(props), Time.SYSTEM, new Random(1),
+                new NoOffsets(), null, stats));
         engine.start(List.of());
 
         assertThat(pollUntil(() -> stats.jobsClosed.get() == 1)).as("the first job closes").isTrue();

@@ -97,7 +97,8 @@ class SourceEngineCallsTest {
         props.put("api.max.requests.per.second", Double.toString(requestsPerSecond));
         props.put("api.max.concurrent.requests", "4");
         BenchlakeSourceConfig config = new BenchlakeSourceConfig(props);
-        SourceEngine engine = new SourceEngine(api, config, 0, 1, Time.SYSTEM, new Random(1), new NoOffsets(), null, stats);
+        SourceEngine engine = new SourceEngine(EngineDeps.of(api, config, Time.SYSTEM, new Random(1),
+                new NoOffsets(), null, stats));
         engines.add(engine);
         engine.start(List.of());
         return engine;

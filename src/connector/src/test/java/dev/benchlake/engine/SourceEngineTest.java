@@ -84,8 +84,8 @@ class SourceEngineTest {
         BenchlakeSourceConfig config = new BenchlakeSourceConfig(props);
         TaskStats stats = new TaskStats();
         List<SourceRecord> commits = new ArrayList<>();
-        SourceEngine engine = new SourceEngine(api, config, 0, 1, Time.SYSTEM, new Random(1), new NoOffsets(),
-                new RecordingTransactions(commits), stats);
+        SourceEngine engine = new SourceEngine(EngineDeps.of(api, config, Time.SYSTEM, new Random(1), new NoOffsets(),
+                new RecordingTransactions(commits), stats));
         engines.add(engine);
         engine.start(config.jobNames());
         List<SourceRecord> records = new ArrayList<>();
@@ -181,10 +181,10 @@ class SourceEngineTest {
 
     @Test
     void looksAheadAboutASecondOfTheRateBudget() {
-        assertThat(SourceEngine.lookahead(0, 1_000)).as("one call at a time").isZero();
-        assertThat(SourceEngine.lookahead(3, 5)).as("at least a job per thread").isEqualTo(3);
-        assertThat(SourceEngine.lookahead(3, 40)).as("40 calls a second, 2 a job").isEqualTo(20);
-        assertThat(SourceEngine.lookahead(3, 1_000)).isEqualTo(SourceEngine.MAX_LOOKAHEAD);
+        assertThat(Lookahead.depth(0, 1_000)).as("one call at a time").isZero();
+        assertThat(Lookahead.depth(3, 5)).as("at least a job per thread").isEqualTo(3);
+        assertThat(Lookahead.depth(3, 40)).as("40 calls a second, 2 a job").isEqualTo(20);
+        assertThat(Lookahead.depth(3, 1_000)).isEqualTo(Lookahead.MAX_JOBS);
     }
 
     /**

@@ -97,8 +97,8 @@ class TransactionAgeTest {
                 throw new AssertionError("nothing is aborted");
             }
         };
-        engine = new SourceEngine(slow, new BenchlakeSourceConfig(props), 0, 1, time, new Random(1), new NoOffsets(),
-                transactions, new TaskStats());
+        engine = new SourceEngine(EngineDeps.of(slow, new BenchlakeSourceConfig(props), time, new Random(1),
+                new NoOffsets(), transactions, new TaskStats()));
         engine.start(List.of("long"));
 
         List<SourceRecord> records = new ArrayList<>();

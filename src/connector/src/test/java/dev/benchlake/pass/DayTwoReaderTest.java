@@ -62,7 +62,7 @@ class DayTwoReaderTest {
         do {
             out.addAll(reader.step(s).records());
             assertThat(++calls).as("calls in one pass").isLessThanOrEqualTo(maxCalls);
-        } while (s.dueAtMs <= time.milliseconds() && !s.offset.closed());
+        } while (s.dueAtMs <= time.hiResClockMs() && !s.offset.closed());
         return out;
     }
 
@@ -89,7 +89,7 @@ class DayTwoReaderTest {
         List<SourceRecord> records = pass(reader, s, time, 1 + 1 + JobReader.MAX_PAGES_WITHOUT_PROGRESS);
         assertThat(pages).hasValue(1 + JobReader.MAX_PAGES_WITHOUT_PROGRESS);
         assertThat(onTopic(records, "steps")).as("each step once").hasSize(2);
-        assertThat(s.dueAtMs).as("backs off a poll interval").isEqualTo(time.milliseconds() + POLL.toMillis());
+        assertThat(s.dueAtMs).as("backs off a poll interval").isEqualTo(time.hiResClockMs() + POLL.toMillis());
         assertThat(s.passStarted).isFalse();
         assertThat(s.offset.nextToken()).as("the next pass starts at page 1").isNull();
     }
@@ -124,7 +124,7 @@ class DayTwoReaderTest {
         List<SourceRecord> jobRecords = new ArrayList<>();
         int describes = 0;
         while (reader.wantsDescribe(s)) {
-            time.sleep(Math.max(0, s.describeDueAtMs - time.milliseconds()));
+            time.sleep(Math.max(0, s.describeDueAtMs - time.hiResClockMs()));
             jobRecords.addAll(reader.describedAside(s, reader.call(ApiCall.describe(s.name()))).records());
             assertThat(++describes).as("describes").isLessThan(10);
         }
@@ -173,7 +173,7 @@ class DayTwoReaderTest {
         assertThat(api.describeCalls).hasValue(0);
         int guard = 0;
         while (!s.offset.closed()) {
-            time.sleep(Math.max(0, s.dueAtMs - time.milliseconds()));
+            time.sleep(Math.max(0, s.dueAtMs - time.hiResClockMs()));
             pass(reader, s, time, 3);
             assertThat(++guard).as("passes").isLessThan(5);
         }

@@ -75,7 +75,7 @@ class JobReaderTest {
         do {
             out.addAll(reader.step(s).records());
             assertThat(++guard).as("calls in one pass").isLessThan(100);
-        } while (s.dueAtMs <= time.milliseconds() && !s.offset.closed());
+        } while (s.dueAtMs <= time.hiResClockMs() && !s.offset.closed());
         return out;
     }
 
@@ -97,7 +97,7 @@ class JobReaderTest {
         assertThat(api.listCalls.get()).isEqualTo(3);
         assertThat(stats.listStepsCalls.get()).isEqualTo(3);
         assertThat(stats.describeCalls.get()).isEqualTo(1);
-        assertThat(s.dueAtMs).isEqualTo(time.milliseconds() + POLL.toMillis());
+        assertThat(s.dueAtMs).isEqualTo(time.hiResClockMs() + POLL.toMillis());
 
         time.sleep(POLL.toMillis());
         assertThat(pass(s)).as("nothing changed").isEmpty();
@@ -169,10 +169,10 @@ class JobReaderTest {
 
         assertThat(describeAside(s).records()).isEmpty();
         assertThat(reader.wantsDescribe(s)).isTrue();
-        assertThat(s.describeDueAtMs).isGreaterThan(time.milliseconds());
+        assertThat(s.describeDueAtMs).isGreaterThan(time.hiResClockMs());
         assertThat(stats.throttled).hasValue(1);
 
-        time.sleep(s.describeDueAtMs - time.milliseconds());
+        time.sleep(s.describeDueAtMs - time.hiResClockMs());
         describeAside(s);
         assertThat(reader.wantsDescribe(s)).isFalse();
         assertThat(s.inputConfig.jobDurationSeconds()).isEqualTo(7200);
@@ -212,7 +212,7 @@ class JobReaderTest {
         JobState s = fresh();
 
         assertThat(onTopic(pass(s), "jobs")).extracting(r -> ((Struct) r.value()).getBoolean("closed")).containsExactly(false);
-        assertThat(s.dueAtMs).isEqualTo(time.milliseconds() + 10_000);
+        assertThat(s.dueAtMs).isEqualTo(time.hiResClockMs() + 10_000);
         time.sleep(10_000);
         assertThat(onTopic(pass(s), "jobs")).extracting(r -> ((Struct) r.value()).getBoolean("closed")).containsExactly(true);
         assertThat(api.listCalls).as("two passes of three pages").hasValue(6);
@@ -290,7 +290,7 @@ class JobReaderTest {
 
         // a new task starts from the committed offset
         JobState restarted = new JobState(s.partition, committed);
-        restarted.dueAtMs = time.milliseconds();
+        restarted.dueAtMs = time.hiResClockMs();
         api.tokensReceived.clear();
         List<SourceRecord> rest = onTopic(pass(restarted), "steps");
         assertThat(api.tokensReceived.get(0)).as("resumed with the stored token").isEqualTo("page-2");
@@ -320,7 +320,7 @@ class JobReaderTest {
         List<SourceRecord> records = onTopic(pass(s), "steps");
         assertThat(records).as("pages 1 and 2 only, never twice").hasSize(4);
         assertThat(stats.tokenRestarts.get()).isEqualTo(JobReader.MAX_PASS_RESTARTS + 1);
-        assertThat(s.dueAtMs).isEqualTo(time.milliseconds() + POLL.toMillis());
+        assertThat(s.dueAtMs).isEqualTo(time.hiResClockMs() + POLL.toMillis());
         assertThat(s.offset.nextToken()).isNull();
     }
 
@@ -357,7 +357,7 @@ class JobReaderTest {
         assertThat(onTopic(first, "steps")).hasSize(5);
         assertThat(s.offset.closed()).isFalse();
         assertThat(s.dueAtMs).as("read again after the grace period, not the poll interval")
-                .isEqualTo(time.milliseconds() + 10_000);
+                .isEqualTo(time.hiResClockMs() + 10_000);
         time.sleep(10_000);
         List<SourceRecord> second = pass(s);
         assertThat(onTopic(second, "steps")).isEmpty();
@@ -395,8 +395,8 @@ class JobReaderTest {
         List<Long> waits = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             assertThat(pass(s)).isEmpty();
-            waits.add(s.dueAtMs - time.milliseconds());
-            time.sleep(s.dueAtMs - time.milliseconds());
+            waits.add(s.dueAtMs - time.hiResClockMs());
+            time.sleep(s.dueAtMs - time.hiResClockMs());
         }
         assertThat(s.notFoundLogged).isTrue();
         assertThat(stats.jobsNotFound.get()).as("counted once").isEqualTo(1);
@@ -421,7 +421,7 @@ class JobReaderTest {
         long first = time.milliseconds();
         assertThat(pass(s)).as("one answer is a signal, not a fact").isEmpty();
         assertThat(s.offset.closed()).isFalse();
-        assertThat(s.dueAtMs - time.milliseconds()).as("the answers are spread over the 10 minutes").isEqualTo(300_000L);
+        assertThat(s.dueAtMs - time.hiResClockMs()).as("the answers are spread over the 10 minutes").isEqualTo(300_000L);
         time.sleep(300_000L);
         assertThat(pass(s)).isEmpty();
         time.sleep(300_000L);
@@ -444,7 +444,7 @@ class JobReaderTest {
         List<SourceRecord> records = new ArrayList<>();
         long lastBackoff = 0;
         while (records.stream().filter(r -> r.topic().equals("steps")).count() < 5) {
-            long before = time.milliseconds();
+            long before = time.hiResClockMs();
             records.addAll(reader.step(s).records());
             long wait = Math.max(0, s.dueAtMs - before);
             lastBackoff = Math.max(lastBackoff, wait);

@@ -58,7 +58,7 @@ class RealAccountErrorsTest {
         do {
             out.addAll(reader.step(s).records());
             assertThat(++guard).as("calls in one pass").isLessThan(200);
-        } while (s.dueAtMs <= time.milliseconds() && !s.offset.closed());
+        } while (s.dueAtMs <= time.hiResClockMs() && !s.offset.closed());
         return out;
     }
 
@@ -85,7 +85,7 @@ class RealAccountErrorsTest {
                 "inference-recommendations-job/resnet-nightly-1");
         assertThat(job.getBoolean("closed")).isFalse();
         assertThat(stats.jobsDenied.get()).isEqualTo(1);
-        assertThat(s.dueAtMs - time.milliseconds()).as("errors.access.denied.retry.ms").isEqualTo(3_600_000L);
+        assertThat(s.dueAtMs - time.hiResClockMs()).as("errors.access.denied.retry.ms").isEqualTo(3_600_000L);
 
         api.failures.add(denied());
         time.sleep(3_600_000L);
@@ -111,11 +111,11 @@ class RealAccountErrorsTest {
             api.failures.add(blip);
         }
         assertThat(pass(reader, s)).isEmpty();
-        time.sleep(s.dueAtMs - time.milliseconds());
+        time.sleep(s.dueAtMs - time.hiResClockMs());
         assertThat(pass(reader, s)).isEmpty();
-        time.sleep(s.dueAtMs - time.milliseconds());
+        time.sleep(s.dueAtMs - time.hiResClockMs());
         assertThat(pass(reader, s)).isEmpty();
-        time.sleep(s.dueAtMs - time.milliseconds());
+        time.sleep(s.dueAtMs - time.hiResClockMs());
         assertThat(onTopic(pass(reader, s), "steps")).as("a blip loses nothing").hasSize(1);
 
         JobState other = new JobState(new JobPartition("us-east-1", "", "bert-1"), JobOffset.START);
@@ -126,7 +126,7 @@ class RealAccountErrorsTest {
         assertThatThrownBy(() -> {
             for (int i = 0; i < 1_000; i++) {
                 pass(reader, other);
-                time.sleep(Math.max(0, other.dueAtMs - time.milliseconds()));
+                time.sleep(Math.max(0, other.dueAtMs - time.hiResClockMs()));
             }
         }).isInstanceOf(ConnectException.class).hasMessageContaining("could not load AWS credentials")
                 .hasMessageContaining("errors.credentials.failure.timeout.ms=300000");
@@ -187,7 +187,7 @@ class RealAccountErrorsTest {
             api.failures.add(new ApiException(ApiErrorKind.JOB_ERROR, "ListInferenceRecommendationsJobSteps",
                     "SdkClientException: Unable to unmarshall response", null));
             reader.step(s);
-            time.sleep(Math.max(0, s.dueAtMs - time.milliseconds()));
+            time.sleep(Math.max(0, s.dueAtMs - time.hiResClockMs()));
         }
         assertThat(s.offset.nextToken()).as("errors.token.max.failures=3: back to page 1").isNull();
         assertThat(stats.tokenRestarts.get()).isEqualTo(1);

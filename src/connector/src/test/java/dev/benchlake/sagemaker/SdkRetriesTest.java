@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -83,6 +85,16 @@ class SdkRetriesTest {
                 answers.add(new Answer(status, body));
             }
         }
+    }
+
+    @Test
+    void theAnswersDateHeaderIsAwssClock() {
+        assertThat(api.serverDate()).as("before any answer").isNull();
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        api.describeJob("j1");
+        Instant after = Instant.now();
+        // the server stamps each answer with its Date (RFC 1123, to the second), as AWS does
+        assertThat(api.serverDate()).as("the answer's Date").isBetween(before, after);
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class OffsetFootprint {
             states.add(new JobState(new JobPartition("us-east-1", "123456789012", "job-" + j), offset));
         }
         long after = usedAfterGc();
-        JobOffset closed = states.get(0).offset.withNextToken(null, 0L).withClosed(true);
+        JobOffset closed = states.get(0).offset().withNextToken(null, 0L).withClosed(true);
         System.out.printf("jobs=%d steps/job=%d%n", jobs, steps);
         System.out.printf("offset bytes per open job (200-char token): %d%n", bytes / jobs);
         System.out.printf("offset bytes per closed job: %d%n", closed.encodedSizeBytes());
