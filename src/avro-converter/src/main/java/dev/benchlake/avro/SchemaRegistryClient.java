@@ -81,7 +81,19 @@ public final class SchemaRegistryClient implements AutoCloseable {
      */
     private static final Lock[] REGISTRATIONS = IntStream.range(0, 64).mapToObj(i -> new ReentrantLock()).toArray(Lock[]::new);
 
+    /**
+     * The ids registrations ahead ({@link #registerAhead}, a task's {@link Preregistration} outside any transaction)
+     * gave in this JVM (in the classloader of this class: a plugin's), by registry URLs and credentials, subject and
+     * schema: a client that has not registered a schema itself starts writing with that id without a registry call,
+     * and confirms it when it expires, as it does its own.
+     */
+    private static final BoundedCache<HeldId, Integer> HELD = new BoundedCache<>(10_000);
+
+    private record HeldId(String registry, SubjectSchema schema) {
+    }
+
     private final List<Endpoint> endpoints;
+    private final String heldKey;
     private final HttpClient http;
     private final HttpClients.Owned owned;
     private volatile boolean closed;
@@ -185,6 +197,10 @@ public final class SchemaRegistryClient implements AutoCloseable {
                     .ifPresent(v -> headers.put("Confluent-Identity-Pool-Id", v.trim()));
         }
         this.extraHeaders = Map.copyOf(headers);
+        // the same registry as the same principal: never the secrets themselves, a hash of them
+        this.heldKey = String.join(",", eps.stream().map(Endpoint::base).toList()) + "#" + java.util.Objects.hash(
+                basicAuthorization, staticBearer, config.getString(AvroConverterConfig.BEARER_AUTH_CLIENT_ID),
+                config.getString(AvroConverterConfig.BEARER_AUTH_ISSUER_ENDPOINT_URL), extraHeaders);
         int capacity = config.maxSchemasPerSubject();
         this.idsBySchema = new BoundedCache<>(capacity);
         this.schemasById = new BoundedCache<>(capacity);
@@ -268,6 +284,15 @@ public final class SchemaRegistryClient implements AutoCloseable {
         if (cached != null && nanoTime.getAsLong() - cached.expiresAt() < 0) {
             return cached.value();
         }
+        if (cached == null) {
+            Integer held = HELD.get(new HeldId(heldKey, key));
+            if (held != null) {
+                // registered ahead by a task of this JVM (Preregistration), with the same registry and credentials:
+                // written with at once, confirmed with the registry when it expires, like an id of its own
+                idsBySchema.put(key, new Expiring<>(held, nanoTime.getAsLong() + cacheTtlNanos));
+                return held;
+            }
+        }
         Lock lock = REGISTRATIONS[Math.floorMod(subject.hashCode(), REGISTRATIONS.length)];
         try {
             return register(subject, schema, key, cached, lock);
@@ -281,6 +306,16 @@ public final class SchemaRegistryClient implements AutoCloseable {
             idsBySchema.put(key, new Expiring<>(cached.value(), nanoTime.getAsLong() + cacheTtlNanos));
             return cached.value();
         }
+    }
+
+    /**
+     * {@link #register}, and the id held for every client of this JVM with the same registry and credentials: their
+     * first record of this schema is written without a registry call.
+     */
+    int registerAhead(String subject, Schema schema) {
+        int id = register(subject, schema);
+        HELD.put(new HeldId(heldKey, new SubjectSchema(subject, schema)), id);
+        return id;
     }
 
     private int register(String subject, Schema schema, SubjectSchema key, Expiring<Integer> cached, Lock lock) {

@@ -98,6 +98,40 @@ class RegistryOutageTest {
     }
 
     @Test
+    void anIdRegisteredAheadIsWrittenWithByANewClientWithoutARegistryCallAndConfirmedWhenItExpires() {
+        // a task's pre-registration (Preregistration), then its converter: during an outage, the first record needs
+        // no registry call (none inside an exactly-once transaction)
+        org.apache.avro.Schema avro = TestSchemas.benchmarkStepAvro();
+        Preregistration ahead = new Preregistration(configs(), false);
+        assertThat(ahead.attempt("ahead", avro)).isTrue();
+        ahead.close();
+        int id = registry.latestId("ahead-value");
+        assertThat(registry.count("POST", "/subjects/ahead-value/versions")).isEqualTo(1);
+
+        registry.failNext(Integer.MAX_VALUE, 503);
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        SchemaRegistryClient client = new SchemaRegistryClient(new AvroConverterConfig(
+                configs(AvroConverterConfig.CACHE_TTL_MS, 1_000L)), clock::get);
+        long before = registry.requests().size();
+        assertThat(client.register("ahead-value", avro)).isEqualTo(id);
+        assertThat(registry.requests()).as("no registry call").hasSize((int) before);
+
+        registry.failNext(0, 503);
+        registry.wipe();
+        clock.addAndGet(Duration.ofSeconds(2).toNanos());
+        int confirmed = client.register("ahead-value", avro);
+        assertThat(registry.count("POST", "/subjects/ahead-value/versions")).as("confirmed once expired").isEqualTo(2);
+        assertThat(confirmed).as("the restored registry's id from then on").isEqualTo(registry.latestId("ahead-value"))
+                .isNotEqualTo(id);
+        client.close();
+        // another converter set (other registry URLs) holds nothing of this one's
+        Preregistration elsewhere = new Preregistration(Map.of(AvroConverterConfig.SCHEMA_REGISTRY_URL, "http://127.0.0.1:1",
+                AvroConverterConfig.RETRY_TIMEOUT_MS, 100L), false);
+        assertThat(elsewhere.attempt("ahead", avro)).as("unreachable: try again later").isFalse();
+        elsewhere.close();
+    }
+
+    @Test
     void theClientFallsBackToTheIdItHeldWhenItCannotConfirmIt() {
         java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
         SchemaRegistryClient client = new SchemaRegistryClient(new AvroConverterConfig(

@@ -25,12 +25,15 @@ import dev.benchlake.sagemaker.SdkRecommenderApi;
 public class InferenceRecommenderSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceRecommenderSourceTask.class);
+    /** How long one poll() waits for the schemas to be registered before it returns nothing (and is called again). */
+    static final long WARMUP_WAIT_MS = 1_000L;
 
     private final TaskStats stats = new TaskStats();
     private SourceEngine engine;
     private TaskMetrics metrics;
     private PluginMetricsBridge pluginMetrics;
     private MetricsLog metricsLog;
+    private SchemaWarmup schemas;
 
     @Override
     public String version() {
@@ -65,6 +68,8 @@ public class InferenceRecommenderSourceTask extends SourceTask {
             throw e;
         }
         String name = props.getOrDefault("name", "benchlake");
+        // the schemas registered ahead, outside any transaction: no record waits for the registry inside one
+        schemas = SchemaWarmup.start(props, config, name + "-" + index);
         metrics = TaskMetrics.register(name, index, stats, engine);
         pluginMetrics = PluginMetricsBridge.register(context, metrics.attributes());
         metricsLog = new MetricsLog(name, index, metrics.attributes(), config.metricsLogInterval().toMillis(),
@@ -74,6 +79,10 @@ public class InferenceRecommenderSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        if (!schemas.awaitReady(WARMUP_WAIT_MS)) {
+            // the registry has not answered yet: records held back (the task stays RUNNING, nothing is lost)
+            return null;
+        }
         long started = System.nanoTime();
         try {
             return engine.poll();
@@ -85,6 +94,9 @@ public class InferenceRecommenderSourceTask extends SourceTask {
 
     @Override
     public void stop() {
+        if (schemas != null) {
+            schemas.close();
+        }
         if (engine != null) {
             engine.stop();
         }

@@ -18,20 +18,40 @@ import dev.benchlake.record.RecordSchemas;
 /**
  * At deploy time, checks Benchlake's value schemas against the subjects they will be registered under, when the
  * connector config names a registry ({@code value.converter.schema.registry.url}): an incompatible schema fails
- * the deployment with a clear message instead of the first record hours later.
+ * the deployment with a clear message instead of the first record hours later. When a task starts,
+ * {@link SchemaWarmup} registers them ahead of its first records.
  */
 final class SchemaPreflight {
 
     static final String PREFIX = "value.converter.";
     static final String URL_KEY = PREFIX + AvroConverterConfig.SCHEMA_REGISTRY_URL;
+    /** The class name, not the class: the check must not load another converter's classes. */
+    static final String BENCHLAKE_CONVERTER = "dev.benchlake.avro.AvroConverter";
 
     private SchemaPreflight() {
     }
 
-    /** One {@link ConfigValue} carrying the errors, or nothing when there is no registry or no problem. */
+    /**
+     * Whether the converter the connector config names for one side ({@code key.converter.} or
+     * {@code value.converter.}) is Benchlake's Avro converter.
+     */
+    static boolean isBenchlake(Map<String, String> connectorConfig, String prefix) {
+        String converter = connectorConfig.get(prefix.substring(0, prefix.length() - 1));
+        return converter != null && converter.trim().equals(BENCHLAKE_CONVERTER);
+    }
+
+    /**
+     * One {@link ConfigValue} carrying the errors, or nothing when there is no registry or no problem. Nothing is
+     * checked when the connector config names another value converter (Confluent's, Apicurio's): its registry, its
+     * subject rules and its settings are its own.
+     */
     static List<ConfigValue> check(Map<String, String> connectorConfig, BenchlakeSourceConfig config) {
         String url = connectorConfig.get(URL_KEY);
         if (url == null || url.isBlank()) {
+            return List.of();
+        }
+        String converter = connectorConfig.get(PREFIX.substring(0, PREFIX.length() - 1));
+        if (converter != null && !converter.isBlank() && !isBenchlake(connectorConfig, PREFIX)) {
             return List.of();
         }
         Map<String, Object> registry = new HashMap<>();

@@ -2,15 +2,11 @@ package dev.benchlake.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -66,16 +62,18 @@ class OutageIT extends ConnectorTestSupport {
     }
 
     /**
-     * The converter gives up on a record after its retry window (2 s here, 30 s by default); with the shipped source
-     * settings (errors.tolerance=none, errors.retry.timeout=-1) Connect retries the record without limit instead of
-     * failing the task or dropping the record, so an outage of any length loses nothing.
+     * Issue 22: a task started while the registry is down registers its schemas ahead, outside any transaction
+     * (SchemaWarmup), and holds its records back until the registry answers: it stays RUNNING with nothing written
+     * for an outage five times the converter's retry window (2 s here, 30 s by default), and once the registry is back
+     * every record is written once. No record waits for the registry inside a transaction, so an exactly-once task
+     * survives an outage of any length at its start, or with a new schema.
      */
     @Test
-    void registryDownLongerThanTheConvertersRetryWindowLosesNothingAndTheTaskStaysRunning() throws Exception {
+    void aTaskStartedWhileTheRegistryIsDownHoldsItsRecordsBackStaysRunningAndLosesNothing() throws Exception {
         name = "registry-outage";
         try (SchemaRegistryProcess registry = SchemaRegistryProcess.startNew()) {
-            // no jobs yet: the connector deploys (its pre-flight reaches the registry) and has nothing to convert
             SageMakerEmulator emulator = emulator(Scenario.builder().build(), new ManualClock().set(Duration.ofSeconds(200)));
+            Fixtures.benchmarkJobs("outage", 4, 8).stepDuration(Duration.ofSeconds(100)).build().forEach(emulator::addJob);
             Map<String, String> props = ConnectHarness.connectorConfig(emulator, name);
             props.remove("job.names");
             props.put("discovery.enabled", "true");
@@ -92,16 +90,16 @@ class OutageIT extends ConnectorTestSupport {
 
             TopicPartition tp = new TopicPartition(name + ".steps", 0);
             harness.connect().kafka().createTopic(name + ".steps");
-            harness.startConnector(name, props);
-            // the registry goes down; then jobs appear, whose records need their schemas registered
             registry.kill();
-            Fixtures.benchmarkJobs("outage", 4, 8).stepDuration(Duration.ofSeconds(100)).build().forEach(emulator::addJob);
-            // each retry follows a conversion the converter gave up on after its 2 s window: five of them mean the
-            // outage has outlasted that window five times over
-            Awaitility.await("Connect retried the conversion five times").atMost(ConnectHarness.TIMEOUT)
-                    .until(() -> totalRetries(name) >= 5);
-            assertThat(harness.connect().kafka().endOffset(tp)).as("nothing written while the registry was down").isZero();
-            assertThat(harness.connect().connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
+            // validate() only warns that the registry cannot be reached
+            harness.startConnector(name, props);
+            Awaitility.await("the task starts").atMost(ConnectHarness.TIMEOUT).ignoreExceptions()
+                    .until(() -> "RUNNING".equals(harness.connect().connectorStatus(name).tasks().get(0).state()));
+            // the outage's length is the scenario: 10 s, five converter retry windows, RUNNING with nothing written
+            Awaitility.await("RUNNING, nothing written, while the registry is down").during(Duration.ofSeconds(10))
+                    .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> harness.connect().kafka().endOffset(tp) == 0
+                            && "RUNNING".equals(harness.connect().connectorStatus(name).tasks().get(0).state()));
             registry.start();
 
             List<String> keys = new ArrayList<>();
@@ -118,21 +116,5 @@ class OutageIT extends ConnectorTestSupport {
             assertThat(keys).as("each of the 32 steps once: none dropped, none twice").hasSize(32).doesNotHaveDuplicates();
             assertThat(harness.connect().connectorStatus(name).tasks().get(0).state()).isEqualTo("RUNNING");
         }
-    }
-
-    /** Connect's own count of retried operations of the connector's task (task-error-metrics). */
-    private static long totalRetries(String connector) throws Exception {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        long total = 0;
-        for (ObjectName n : server.queryNames(new ObjectName("kafka.connect:type=task-error-metrics,*"), null)) {
-            if (connector.equals(ObjectName.unquote(quoted(n.getKeyProperty("connector"))))) {
-                total += ((Number) server.getAttribute(n, "total-retries")).longValue();
-            }
-        }
-        return total;
-    }
-
-    private static String quoted(String value) {
-        return value.startsWith("\"") ? value : ObjectName.quote(value);
     }
 }
