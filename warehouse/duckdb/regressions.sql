@@ -103,11 +103,31 @@ FROM (
     ) pkg
 ) d;
 
--- One row per completed benchmark.
+-- A series as it reads in answers: the same text as PostgreSQL's benchmark_series_label and the trends application's
+-- series_label.
+CREATE OR REPLACE MACRO benchmark_series_label(model, job_type, configuration, instance_count,
+                                               inference_specification_name, compiled, environment, traffic_pattern,
+                                               job_duration_seconds, aws_account_id, aws_region) AS
+    concat_ws(' | ',
+              coalesce(model, '(no model)'),
+              job_type,
+              configuration || coalesce(' x' || CAST(instance_count AS VARCHAR), ''),
+              'spec ' || inference_specification_name,
+              CASE WHEN compiled THEN 'compiled' ELSE 'not compiled' END,
+              CASE WHEN coalesce(environment, '{}') <> '{}' THEN 'env ' || environment END,
+              CASE WHEN traffic_pattern IS NOT NULL OR job_duration_seconds IS NOT NULL
+                   THEN 'load ' || coalesce(traffic_pattern, 'default')
+                        || coalesce(' for ' || CAST(job_duration_seconds AS VARCHAR) || ' s', '') END,
+              coalesce(aws_account_id, '?') || '/' || aws_region);
+
+-- One row per completed benchmark, with its series' label.
 CREATE OR REPLACE VIEW completed_benchmarks AS
-SELECT *
-FROM benchmark_step_details
-WHERE status = 'COMPLETED';
+SELECT d.*,
+       benchmark_series_label(d.model, d.job_type, d.configuration, d.initial_instance_count,
+                              d.inference_specification_name, d.compiled, d.environment, d.traffic_pattern,
+                              d.job_duration_seconds, d.aws_account_id, d.aws_region) AS series_label
+FROM benchmark_step_details d
+WHERE d.status = 'COMPLETED';
 
 -- The median of a list as PostgreSQL's percentile_cont(0.5) computes it: the middle value, or lo + 0.5 * (hi - lo)
 -- between the two middle ones; NULL for an empty list.
@@ -126,8 +146,8 @@ CREATE OR REPLACE MACRO benchmark_median(vals) AS
 CREATE OR REPLACE MACRO benchmark_regression_checks(threshold := 0.2, trailing_runs := NULL, noise_mads := 3,
                                                     min_latency_change_ms := 2) AS TABLE
     WITH runs AS (
-        SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
-               c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
+        SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration,
+               c.job_name, c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
                row_number() OVER (PARTITION BY c.series_id, m.metric
                                   ORDER BY c.run_at, c.invocation_start_time, c.job_name, c.endpoint_name, c.step_id)
                    AS run_order
@@ -155,7 +175,8 @@ CREATE OR REPLACE MACRO benchmark_regression_checks(threshold := 0.2, trailing_r
                m.worse * (m.value - m.median)                                                   AS worsening
         FROM medians m
     )
-    SELECT x.series_id, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric, x.run_order,
+    SELECT x.series_id, x.series_label, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric,
+           x.run_order,
            x.job_name, x.step_id, x.model_package_version, x.run_at, x.run_date, x.value,
            x.n                                                   AS baseline_runs,
            x.median                                              AS baseline_median,
@@ -194,7 +215,7 @@ CREATE OR REPLACE MACRO benchmark_regressions(threshold := 0.2, trailing_runs :=
         FROM streaks s
         WINDOW streak AS (PARTITION BY s.series_id, s.metric, s.in_streak ORDER BY s.run_order)
     )
-    SELECT l.series_id, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration, l.metric,
+    SELECT l.series_id, l.series_label, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration, l.metric,
            l.job_name                 AS latest_job_name,
            l.run_at                   AS latest_run_at,
            l.model_package_version,

@@ -133,16 +133,41 @@ FROM (
     ) pkg
 ) d;
 
--- One row per completed benchmark.
+-- A series as it reads in answers: every input that tells it apart from its siblings, the same text as the trends
+-- application's series_label (dev.benchlake.trends.stream.SeriesIdentity; SeriesLabelSqlTest checks both agree):
+-- model | job type | configuration x count | spec <inference specification> | compiled or not | env <parameters>
+-- | load <traffic pattern> for <duration> s | account/region, leaving out what is NULL (and env when there is none).
+CREATE OR REPLACE FUNCTION benchmark_series_label(model text, job_type text, configuration text,
+                                                  instance_count integer, inference_specification_name text,
+                                                  compiled boolean, environment text, traffic_pattern text,
+                                                  job_duration_seconds integer, aws_account_id text, aws_region text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT concat_ws(' | ',
+                     coalesce(model, '(no model)'),
+                     job_type,
+                     configuration || coalesce(' x' || instance_count, ''),
+                     'spec ' || inference_specification_name,
+                     CASE WHEN compiled THEN 'compiled' ELSE 'not compiled' END,
+                     CASE WHEN coalesce(environment, '{}') <> '{}' THEN 'env ' || environment END,
+                     CASE WHEN traffic_pattern IS NOT NULL OR job_duration_seconds IS NOT NULL
+                          THEN 'load ' || coalesce(traffic_pattern, 'default')
+                               || coalesce(' for ' || job_duration_seconds || ' s', '') END,
+                     coalesce(aws_account_id, '?') || '/' || aws_region)
+$$;
+
+-- One row per completed benchmark, with its series' label.
 CREATE VIEW completed_benchmarks AS
-SELECT *
-FROM benchmark_step_details
-WHERE status = 'COMPLETED';
+SELECT d.*,
+       benchmark_series_label(d.model, d.job_type, d.configuration, d.initial_instance_count,
+                              d.inference_specification_name, d.compiled, d.environment, d.traffic_pattern,
+                              d.job_duration_seconds, d.aws_account_id, d.aws_region) AS series_label
+FROM benchmark_step_details d
+WHERE d.status = 'COMPLETED';
 
 -- 3. The series: one row each, with every input that defines it and its runs.
 CREATE VIEW benchmark_series AS
-SELECT c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
-       c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
+SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type,
+       c.configuration, c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
        c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
        c.traffic_pattern, c.job_duration_seconds,
        count(*)                        AS runs,
@@ -151,14 +176,14 @@ SELECT c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job
        min(c.model_package_version)    AS first_model_package_version,
        max(c.model_package_version)    AS last_model_package_version
 FROM completed_benchmarks c
-GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
-         c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
+GROUP BY c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type,
+         c.configuration, c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
          c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
          c.traffic_pattern, c.job_duration_seconds;
 
 -- 4. Trends per series and day: latency, throughput (max invocations per minute) and cost.
 CREATE VIEW benchmark_trends_daily AS
-SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date,
+SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date,
        count(*)                                                                  AS runs,
        max(c.model_package_version)                                              AS model_package_version,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY c.model_latency_ms)           AS median_latency_ms,
@@ -169,11 +194,11 @@ SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.confi
        avg(c.cost_per_hour)                                                      AS avg_cost_per_hour,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY c.cost_per_1m_inferences)     AS median_cost_per_1m_inferences
 FROM completed_benchmarks c
-GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date;
+GROUP BY c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date;
 
 -- ... and per job (a nightly job is one point of each of its series).
 CREATE VIEW benchmark_trends_by_job AS
-SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
+SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
        min(c.run_at)                                                             AS run_at,
        count(*)                                                                  AS runs,
        max(c.model_package_version)                                              AS model_package_version,
@@ -181,7 +206,8 @@ SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.confi
        max(c.max_invocations)                                                    AS max_max_invocations,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY c.cost_per_1m_inferences)     AS median_cost_per_1m_inferences
 FROM completed_benchmarks c
-GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name;
+GROUP BY c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration,
+         c.job_name;
 
 -- The median of an array, as percentile_cont(0.5) computes it (the mean of the two middle values of an even count).
 CREATE OR REPLACE FUNCTION benchmark_median(vals double precision[])
@@ -204,15 +230,15 @@ CREATE FUNCTION benchmark_regression_checks(threshold double precision DEFAULT 0
                                             trailing_runs integer DEFAULT NULL,
                                             noise_mads double precision DEFAULT 3,
                                             min_latency_change_ms double precision DEFAULT 2)
-RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model text, job_type text, configuration text,
-               metric text, run_order bigint, job_name text, step_id text, model_package_version integer,
+RETURNS TABLE (series_id text, series_label text, aws_account_id text, aws_region text, model text, job_type text,
+               configuration text, metric text, run_order bigint, job_name text, step_id text, model_package_version integer,
                run_at timestamptz, run_date date, value double precision, baseline_runs bigint,
                baseline_median double precision, baseline_mad double precision, baseline_min_version integer,
                baseline_max_version integer, change double precision, regressed boolean)
 LANGUAGE sql STABLE AS $$
     WITH runs AS (
-        SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
-               c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
+        SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration,
+               c.job_name, c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
                row_number() OVER (PARTITION BY c.series_id, m.metric
                                   ORDER BY c.run_at, c.invocation_start_time, c.job_name, c.endpoint_name, c.step_id)
                    AS run_order
@@ -240,8 +266,9 @@ LANGUAGE sql STABLE AS $$
         FROM baselines b
         CROSS JOIN LATERAL (SELECT benchmark_median(b.earlier_values) AS median) c
     )
-    SELECT x.series_id, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric, x.run_order,
-           x.job_name, x.step_id, x.model_package_version, x.run_at, x.run_date, x.value, x.n, x.median, x.mad,
+    SELECT x.series_id, x.series_label, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric,
+           x.run_order, x.job_name, x.step_id, x.model_package_version, x.run_at, x.run_date, x.value, x.n, x.median,
+           x.mad,
            x.min_version, x.max_version,
            CASE WHEN x.median > 0 THEN x.value / x.median - 1 END,
            coalesce(x.worsening > coalesce(threshold, 0) * abs(x.median)
@@ -262,8 +289,8 @@ CREATE FUNCTION benchmark_regressions(threshold double precision DEFAULT 0.2,
                                       trailing_runs integer DEFAULT NULL,
                                       noise_mads double precision DEFAULT 3,
                                       min_latency_change_ms double precision DEFAULT 2)
-RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model text, job_type text, configuration text,
-               metric text, latest_job_name text, latest_run_at timestamptz, model_package_version integer,
+RETURNS TABLE (series_id text, series_label text, aws_account_id text, aws_region text, model text, job_type text,
+               configuration text, metric text, latest_job_name text, latest_run_at timestamptz, model_package_version integer,
                latest_value double precision, baseline_runs bigint, baseline_median double precision,
                baseline_mad double precision, baseline_min_version integer, baseline_max_version integer,
                change double precision, regressed_since timestamptz, regressed_since_date date,
@@ -289,8 +316,8 @@ LANGUAGE sql STABLE AS $$
         FROM streaks s
         WINDOW streak AS (PARTITION BY s.series_id, s.metric, s.in_streak ORDER BY s.run_order)
     )
-    SELECT l.series_id, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration, l.metric,
-           l.job_name, l.run_at, l.model_package_version, l.value, l.baseline_runs, l.baseline_median,
+    SELECT l.series_id, l.series_label, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration,
+           l.metric, l.job_name, l.run_at, l.model_package_version, l.value, l.baseline_runs, l.baseline_median,
            l.baseline_mad, l.baseline_min_version, l.baseline_max_version, l.change,
            l.since, (l.since AT TIME ZONE 'UTC')::date, l.since_version, l.streak_runs
     FROM counted l
