@@ -1,8 +1,8 @@
 -- Benchlake's regression model for DuckDB (1.4+), on the Iceberg tables Apache Iceberg's Kafka Connect sink writes
 -- (or on any append-only landing of the records: Parquet files, a lake). A port of warehouse/postgres/02_models.sql,
--- sections 1, 2 and 5 (latest state, details and series, regression detection), with the same definitions of a run,
--- a series, the run order, the baseline (median and MAD of the earlier runs) and the noise rules:
--- warehouse/README.md.
+-- sections 1, 2, 5 and 7 (latest state, details and series, regression detection, failure rate), with the same
+-- definitions of a run, a series, the run order, the baseline (median and MAD of the earlier runs) and the noise
+-- rules: warehouse/README.md.
 --
 -- Input: two relations named benchmark_steps and recommendation_jobs with the record fields as columns (the Iceberg
 -- tables' data files, e.g. CREATE VIEW benchmark_steps AS SELECT * FROM read_parquet([...], union_by_name = true);
@@ -17,7 +17,11 @@
 --     named parameters and defaults: SELECT * FROM benchmark_regressions(threshold := 0.3)
 --   * series_id is the md5 of the series' inputs as a JSON array, as there, but of DuckDB's JSON text, so its values
 --     differ from PostgreSQL's: compare answers on the columns, not on series_id
---   * dates are UTC dates of the instants (the file sets TimeZone to UTC for the session)
+--   * dates are UTC dates of the instants in any session time zone, and times may be landed as TIMESTAMP WITH TIME
+--     ZONE (instants) or TIMESTAMP (the UTC wall time): benchmark_utc reads either as the instant (the file sets
+--     TimeZone to UTC, but a session may set its own afterwards)
+--
+-- Tested by dev.benchlake.warehouse.DuckDbModelCorrectionsTest too (timestamps, identical_steps, NaN).
 
 SET TimeZone = 'UTC';
 
@@ -31,6 +35,12 @@ CREATE OR REPLACE VIEW recommendation_job_latest AS
 SELECT DISTINCT ON (j.aws_account_id, j.aws_region, j.job_name) j.*
 FROM recommendation_jobs j
 ORDER BY j.aws_account_id, j.aws_region, j.job_name, j.observed_at DESC, j.content_hash;
+
+-- The instant of a landed time, whatever its column type: TIMESTAMP WITH TIME ZONE is one; a TIMESTAMP holds the UTC
+-- wall time (the sinks write UTC). Only the branch of the value's type is taken.
+CREATE OR REPLACE MACRO benchmark_utc(ts) AS
+    CASE WHEN typeof(ts) = 'TIMESTAMP WITH TIME ZONE' THEN CAST(ts AS TIMESTAMPTZ)
+         ELSE timezone('UTC', CAST(ts AS TIMESTAMP)) END;
 
 -- How a configuration reads in answers: the instance type, or serverless-<memory>MB-max<concurrency>[-prov<n>].
 CREATE OR REPLACE MACRO benchmark_configuration(instance_type, memory_mb, max_concurrency, provisioned) AS
@@ -57,6 +67,8 @@ FROM (
            s.status,
            s.is_terminal,
            s.failure_reason,
+           -- a row of a benchmark that failed before its endpoint existed stands for this many identical steps
+           coalesce(s.identical_steps, 1)                                                      AS identical_steps,
            CASE WHEN pkg.arn IS NULL THEN 'model' ELSE 'model-package' END                     AS model_kind,
            coalesce(pkg.package_group, j.model_name, s.model_name, pkg.arn)                    AS model,
            pkg.version                                                                         AS model_package_version,
@@ -76,8 +88,9 @@ FROM (
            j.traffic_pattern,
            j.job_duration_seconds,
            j.stopping_conditions,
-           coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)             AS run_at,
-           CAST(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time) AS DATE) AS run_date,
+           benchmark_utc(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)) AS run_at,
+           CAST(timezone('UTC', benchmark_utc(coalesce(s.job_creation_time, j.creation_time, s.invocation_start_time)))
+                AS DATE)                                                                       AS run_date,
            s.invocation_start_time,
            s.invocation_end_time,
            s.benchmark_duration_ms,
@@ -104,11 +117,30 @@ FROM (
     ) pkg
 ) d;
 
--- One row per completed benchmark.
+-- A series as it reads in answers: the same text as PostgreSQL's benchmark_series_label and the trends application's
+-- series_label.
+CREATE OR REPLACE MACRO benchmark_series_label(model, job_type, configuration, instance_count,
+                                               inference_specification_name, compiled, environment, traffic_pattern,
+                                               stopping_conditions, aws_account_id, aws_region) AS
+    concat_ws(' | ',
+              coalesce(model, '(no model)'),
+              job_type,
+              configuration || coalesce(' x' || CAST(instance_count AS VARCHAR), ''),
+              'spec ' || inference_specification_name,
+              CASE WHEN compiled THEN 'compiled' ELSE 'not compiled' END,
+              CASE WHEN coalesce(environment, '{}') <> '{}' THEN 'env ' || environment END,
+              'load ' || traffic_pattern,
+              'stop ' || stopping_conditions,
+              coalesce(aws_account_id, '?') || '/' || aws_region);
+
+-- One row per completed benchmark, with its series' label.
 CREATE OR REPLACE VIEW completed_benchmarks AS
-SELECT *
-FROM benchmark_step_details
-WHERE status = 'COMPLETED';
+SELECT d.*,
+       benchmark_series_label(d.model, d.job_type, d.configuration, d.initial_instance_count,
+                              d.inference_specification_name, d.compiled, d.environment, d.traffic_pattern,
+                              d.stopping_conditions, d.aws_account_id, d.aws_region) AS series_label
+FROM benchmark_step_details d
+WHERE d.status = 'COMPLETED';
 
 -- The median of a list as PostgreSQL's percentile_cont(0.5) computes it: the middle value, or lo + 0.5 * (hi - lo)
 -- between the two middle ones; NULL for an empty list.
@@ -127,8 +159,8 @@ CREATE OR REPLACE MACRO benchmark_median(vals) AS
 CREATE OR REPLACE MACRO benchmark_regression_checks(threshold := 0.2, trailing_runs := NULL, noise_mads := 3,
                                                     min_latency_change_ms := 2) AS TABLE
     WITH runs AS (
-        SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
-               c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
+        SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration,
+               c.job_name, c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
                row_number() OVER (PARTITION BY c.series_id, m.metric
                                   ORDER BY c.run_at, c.invocation_start_time, c.job_name, c.endpoint_name, c.step_id)
                    AS run_order
@@ -137,7 +169,8 @@ CREATE OR REPLACE MACRO benchmark_regression_checks(threshold := 0.2, trailing_r
                                    ('max_invocations',        CAST(c.max_invocations AS DOUBLE),  -1),
                                    ('cost_per_1m_inferences', c.cost_per_1m_inferences,            1))
                            AS m(metric, value, worse)
-        WHERE m.value IS NOT NULL
+        -- NaN (nan.handling=keep) is no measurement: DuckDB sorts it above every number, so it would look regressed
+        WHERE m.value IS NOT NULL AND NOT isnan(m.value)
     ), baselines AS (
         SELECT r.*,
                count(*) OVER earlier                                        AS n,
@@ -156,7 +189,8 @@ CREATE OR REPLACE MACRO benchmark_regression_checks(threshold := 0.2, trailing_r
                m.worse * (m.value - m.median)                                                   AS worsening
         FROM medians m
     )
-    SELECT x.series_id, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric, x.run_order,
+    SELECT x.series_id, x.series_label, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric,
+           x.run_order,
            x.job_name, x.step_id, x.model_package_version, x.run_at, x.run_date, x.value,
            x.n                                                   AS baseline_runs,
            x.median                                              AS baseline_median,
@@ -195,7 +229,7 @@ CREATE OR REPLACE MACRO benchmark_regressions(threshold := 0.2, trailing_runs :=
         FROM streaks s
         WINDOW streak AS (PARTITION BY s.series_id, s.metric, s.in_streak ORDER BY s.run_order)
     )
-    SELECT l.series_id, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration, l.metric,
+    SELECT l.series_id, l.series_label, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration, l.metric,
            l.job_name                 AS latest_job_name,
            l.run_at                   AS latest_run_at,
            l.model_package_version,
@@ -203,8 +237,24 @@ CREATE OR REPLACE MACRO benchmark_regressions(threshold := 0.2, trailing_runs :=
            l.baseline_runs, l.baseline_median, l.baseline_mad, l.baseline_min_version, l.baseline_max_version,
            l.change,
            l.since                    AS regressed_since,
-           CAST(l.since AS DATE)      AS regressed_since_date,
+           CAST(timezone('UTC', l.since) AS DATE) AS regressed_since_date,
            l.since_version            AS regressed_since_version,
            l.streak_runs              AS regressed_runs
     FROM counted l
     WHERE l.run_order = l.latest_order AND l.regressed;
+
+-- 7. Failure rate per instance type (or serverless configuration), over all accounts and regions: of the steps
+--    that reached a terminal status, how many FAILED; steps, not rows (a row may stand for several identical steps).
+CREATE OR REPLACE VIEW failure_rate_by_instance_type AS
+SELECT coalesce(d.configuration, '(no endpoint)')                                AS instance_type,
+       sum(d.identical_steps)                                                   AS terminal_steps,
+       coalesce(sum(d.identical_steps) FILTER (WHERE d.status = 'COMPLETED'), 0) AS completed_steps,
+       coalesce(sum(d.identical_steps) FILTER (WHERE d.status = 'FAILED'), 0)   AS failed_steps,
+       coalesce(sum(d.identical_steps) FILTER (WHERE d.status NOT IN ('COMPLETED', 'FAILED')), 0) AS other_terminal_steps,
+       CAST(coalesce(sum(d.identical_steps) FILTER (WHERE d.status = 'FAILED'), 0) AS DOUBLE)
+           / sum(d.identical_steps)                                             AS failure_rate,
+       count(DISTINCT (d.model_kind, d.model))                                  AS models,
+       max(coalesce(d.invocation_end_time, d.observed_at)) FILTER (WHERE d.status = 'FAILED') AS last_failure_at
+FROM benchmark_step_details d
+WHERE d.is_terminal
+GROUP BY 1;

@@ -26,6 +26,9 @@
 DROP VIEW IF EXISTS benchmark_regressions_current, best_price_performance_overall, price_performance,
     failure_rate_by_instance_type, benchmark_trends_by_job, benchmark_trends_daily, benchmark_series,
     completed_benchmarks, benchmark_step_details, benchmark_step_latest, recommendation_job_latest;
+DROP FUNCTION IF EXISTS compare_versions(text, integer, integer);
+DROP FUNCTION IF EXISTS cheapest_configuration(double precision, double precision, timestamptz, double precision, integer);
+DROP FUNCTION IF EXISTS capacity_plan(double precision, double precision, timestamptz, double precision, integer);
 DROP FUNCTION IF EXISTS cheapest_configuration(double precision, double precision, timestamptz);
 DROP FUNCTION IF EXISTS capacity_plan(double precision, double precision, timestamptz);
 DROP FUNCTION IF EXISTS best_price_performance(double precision, timestamptz);
@@ -137,16 +140,40 @@ FROM (
     ) pkg
 ) d;
 
--- One row per completed benchmark.
+-- A series as it reads in answers: every input that tells it apart from its siblings, the same text as the trends
+-- application's series_label (dev.benchlake.trends.stream.SeriesIdentity; SeriesLabelSqlTest checks both agree):
+-- model | job type | configuration x count | spec <inference specification> | compiled or not | env <parameters>
+-- | load <traffic pattern> | stop <stopping conditions> | account/region, leaving out what is NULL (and env when there is none).
+CREATE OR REPLACE FUNCTION benchmark_series_label(model text, job_type text, configuration text,
+                                                  instance_count integer, inference_specification_name text,
+                                                  compiled boolean, environment text, traffic_pattern text,
+                                                  stopping_conditions text, aws_account_id text, aws_region text)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT concat_ws(' | ',
+                     coalesce(model, '(no model)'),
+                     job_type,
+                     configuration || coalesce(' x' || instance_count, ''),
+                     'spec ' || inference_specification_name,
+                     CASE WHEN compiled THEN 'compiled' ELSE 'not compiled' END,
+                     CASE WHEN coalesce(environment, '{}') <> '{}' THEN 'env ' || environment END,
+                     'load ' || traffic_pattern,
+                     'stop ' || stopping_conditions,
+                     coalesce(aws_account_id, '?') || '/' || aws_region)
+$$;
+
+-- One row per completed benchmark, with its series' label.
 CREATE VIEW completed_benchmarks AS
-SELECT *
-FROM benchmark_step_details
-WHERE status = 'COMPLETED';
+SELECT d.*,
+       benchmark_series_label(d.model, d.job_type, d.configuration, d.initial_instance_count,
+                              d.inference_specification_name, d.compiled, d.environment, d.traffic_pattern,
+                              d.stopping_conditions, d.aws_account_id, d.aws_region) AS series_label
+FROM benchmark_step_details d
+WHERE d.status = 'COMPLETED';
 
 -- 3. The series: one row each, with every input that defines it and its runs.
 CREATE VIEW benchmark_series AS
-SELECT c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
-       c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
+SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type,
+       c.configuration, c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
        c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
        c.traffic_pattern, c.stopping_conditions,
        count(*)                        AS runs,
@@ -155,14 +182,14 @@ SELECT c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job
        min(c.model_package_version)    AS first_model_package_version,
        max(c.model_package_version)    AS last_model_package_version
 FROM completed_benchmarks c
-GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type, c.configuration,
-         c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
+GROUP BY c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model_kind, c.model, c.job_type,
+         c.configuration, c.instance_type, c.initial_instance_count, c.serverless_memory_size_mb, c.serverless_max_concurrency,
          c.serverless_provisioned_concurrency, c.inference_specification_name, c.compiled, c.environment,
          c.traffic_pattern, c.stopping_conditions;
 
 -- 4. Trends per series and day: latency, throughput (max invocations per minute) and cost.
 CREATE VIEW benchmark_trends_daily AS
-SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date,
+SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date,
        count(*)                                                                  AS runs,
        max(c.model_package_version)                                              AS model_package_version,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY c.model_latency_ms)           AS median_latency_ms,
@@ -173,11 +200,11 @@ SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.confi
        avg(c.cost_per_hour)                                                      AS avg_cost_per_hour,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY c.cost_per_1m_inferences)     AS median_cost_per_1m_inferences
 FROM completed_benchmarks c
-GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date;
+GROUP BY c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.run_date;
 
 -- ... and per job (a nightly job is one point of each of its series).
 CREATE VIEW benchmark_trends_by_job AS
-SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
+SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
        min(c.run_at)                                                             AS run_at,
        count(*)                                                                  AS runs,
        max(c.model_package_version)                                              AS model_package_version,
@@ -185,7 +212,8 @@ SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.confi
        max(c.max_invocations)                                                    AS max_max_invocations,
        percentile_cont(0.5) WITHIN GROUP (ORDER BY c.cost_per_1m_inferences)     AS median_cost_per_1m_inferences
 FROM completed_benchmarks c
-GROUP BY c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name;
+GROUP BY c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration,
+         c.job_name;
 
 -- The median of an array, as percentile_cont(0.5) computes it (the mean of the two middle values of an even count).
 CREATE OR REPLACE FUNCTION benchmark_median(vals double precision[])
@@ -208,15 +236,15 @@ CREATE FUNCTION benchmark_regression_checks(threshold double precision DEFAULT 0
                                             trailing_runs integer DEFAULT NULL,
                                             noise_mads double precision DEFAULT 3,
                                             min_latency_change_ms double precision DEFAULT 2)
-RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model text, job_type text, configuration text,
-               metric text, run_order bigint, job_name text, step_id text, model_package_version integer,
+RETURNS TABLE (series_id text, series_label text, aws_account_id text, aws_region text, model text, job_type text,
+               configuration text, metric text, run_order bigint, job_name text, step_id text, model_package_version integer,
                run_at timestamptz, run_date date, value double precision, baseline_runs bigint,
                baseline_median double precision, baseline_mad double precision, baseline_min_version integer,
                baseline_max_version integer, change double precision, regressed boolean)
 LANGUAGE sql STABLE AS $$
     WITH runs AS (
-        SELECT c.series_id, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration, c.job_name,
-               c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
+        SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.model, c.job_type, c.configuration,
+               c.job_name, c.step_id, c.model_package_version, c.run_at, c.run_date, m.metric, m.value, m.worse,
                row_number() OVER (PARTITION BY c.series_id, m.metric
                                   ORDER BY c.run_at, c.invocation_start_time, c.job_name, c.endpoint_name, c.step_id)
                    AS run_order
@@ -244,8 +272,9 @@ LANGUAGE sql STABLE AS $$
         FROM baselines b
         CROSS JOIN LATERAL (SELECT benchmark_median(b.earlier_values) AS median) c
     )
-    SELECT x.series_id, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric, x.run_order,
-           x.job_name, x.step_id, x.model_package_version, x.run_at, x.run_date, x.value, x.n, x.median, x.mad,
+    SELECT x.series_id, x.series_label, x.aws_account_id, x.aws_region, x.model, x.job_type, x.configuration, x.metric,
+           x.run_order, x.job_name, x.step_id, x.model_package_version, x.run_at, x.run_date, x.value, x.n, x.median,
+           x.mad,
            x.min_version, x.max_version,
            CASE WHEN x.median > 0 THEN x.value / x.median - 1 END,
            coalesce(x.worsening > coalesce(threshold, 0) * abs(x.median)
@@ -266,8 +295,8 @@ CREATE FUNCTION benchmark_regressions(threshold double precision DEFAULT 0.2,
                                       trailing_runs integer DEFAULT NULL,
                                       noise_mads double precision DEFAULT 3,
                                       min_latency_change_ms double precision DEFAULT 2)
-RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model text, job_type text, configuration text,
-               metric text, latest_job_name text, latest_run_at timestamptz, model_package_version integer,
+RETURNS TABLE (series_id text, series_label text, aws_account_id text, aws_region text, model text, job_type text,
+               configuration text, metric text, latest_job_name text, latest_run_at timestamptz, model_package_version integer,
                latest_value double precision, baseline_runs bigint, baseline_median double precision,
                baseline_mad double precision, baseline_min_version integer, baseline_max_version integer,
                change double precision, regressed_since timestamptz, regressed_since_date date,
@@ -293,8 +322,8 @@ LANGUAGE sql STABLE AS $$
         FROM streaks s
         WINDOW streak AS (PARTITION BY s.series_id, s.metric, s.in_streak ORDER BY s.run_order)
     )
-    SELECT l.series_id, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration, l.metric,
-           l.job_name, l.run_at, l.model_package_version, l.value, l.baseline_runs, l.baseline_median,
+    SELECT l.series_id, l.series_label, l.aws_account_id, l.aws_region, l.model, l.job_type, l.configuration,
+           l.metric, l.job_name, l.run_at, l.model_package_version, l.value, l.baseline_runs, l.baseline_median,
            l.baseline_mad, l.baseline_min_version, l.baseline_max_version, l.change,
            l.since, (l.since AT TIME ZONE 'UTC')::date, l.since_version, l.streak_runs
     FROM counted l
@@ -319,12 +348,19 @@ SELECT * FROM benchmark_regressions();
 --    Unlike CostPerInference alone, which assumes an endpoint saturated at MaxInvocations, this prices the endpoint
 --    you would actually run: at low traffic a small instance, or serverless, beats the big one that is cheapest per
 --    inference.
+--      headroom     the share of the benchmarked MaxInvocations an endpoint is planned to carry (default 0.5: AWS's
+--                   load-testing guidance plans at about half the load where latency starts to degrade, the safety
+--                   factor of 0.5; docs/warehouse.md). NULL is 1 (plan at the benchmarked maximum).
+--      min_runs     a configuration with fewer runs (of the priced version, since `since`) is not priced: its row
+--                   says "not enough runs" instead of quoting one run (default 3; NULL is 1).
 CREATE FUNCTION capacity_plan(max_latency_ms double precision, requests_per_second double precision,
-                              since timestamptz DEFAULT NULL)
-RETURNS TABLE (series_id text, aws_account_id text, aws_region text, model_kind text, model text,
+                              since timestamptz DEFAULT NULL, headroom double precision DEFAULT 0.5,
+                              min_runs integer DEFAULT 3)
+RETURNS TABLE (series_id text, series_label text, aws_account_id text, aws_region text, model_kind text, model text,
                model_package_version integer, job_type text, configuration text, inference_specification_name text,
                compiled boolean, environment text, basis text, runs bigint,
-               median_latency_ms double precision, median_max_invocations double precision, instance_count integer,
+               median_latency_ms double precision, median_max_invocations double precision,
+               planned_max_invocations double precision, instance_count integer,
                hourly_cost numeric, meets_latency boolean, meets_traffic boolean, note text)
 LANGUAGE sql STABLE AS $$
     WITH recent AS (
@@ -334,8 +370,9 @@ LANGUAGE sql STABLE AS $$
         FROM completed_benchmarks c
         WHERE since IS NULL OR c.run_at >= since
     ), measured AS (
-        SELECT r.series_id, r.aws_account_id, r.aws_region, r.model_kind, r.model, r.model_package_version,
-               r.job_type, r.configuration, r.inference_specification_name, r.compiled, r.environment,
+        SELECT r.series_id, r.series_label, r.aws_account_id, r.aws_region, r.model_kind, r.model,
+               r.model_package_version, r.job_type, r.configuration, r.inference_specification_name, r.compiled,
+               r.environment,
                CASE WHEN r.instance_type IS NOT NULL THEN 'instances' ELSE 'serverless' END AS basis,
                r.serverless_provisioned_concurrency AS provisioned,
                count(*) AS runs,
@@ -345,32 +382,40 @@ LANGUAGE sql STABLE AS $$
                percentile_cont(0.5) WITHIN GROUP (ORDER BY r.cost_per_inference)  AS cost_per_inference
         FROM recent r
         WHERE r.model_package_version IS NOT DISTINCT FROM r.newest_version
-        GROUP BY r.series_id, r.aws_account_id, r.aws_region, r.model_kind, r.model, r.model_package_version,
+        GROUP BY r.series_id, r.series_label, r.aws_account_id, r.aws_region, r.model_kind, r.model,
+                 r.model_package_version,
                  r.job_type, r.configuration, r.inference_specification_name, r.compiled, r.environment,
                  r.instance_type IS NOT NULL, r.serverless_provisioned_concurrency
-    ), sized AS (
-        SELECT m.*,
-               CASE WHEN m.basis = 'instances' AND m.invocations > 0
-                    THEN greatest(1, ceil(requests_per_second::numeric * 60 / m.invocations::numeric))::integer
-               END AS instances
+    ), planned AS (
+        SELECT m.*, m.invocations * coalesce(headroom, 1) AS usable, m.runs >= coalesce(min_runs, 1) AS enough
         FROM measured m
+    ), sized AS (
+        SELECT p.*,
+               CASE WHEN p.enough AND p.basis = 'instances' AND p.usable > 0
+                    THEN greatest(1, ceil(requests_per_second::numeric * 60 / p.usable::numeric))::integer
+               END AS instances
+        FROM planned p
     )
-    SELECT s.series_id, s.aws_account_id, s.aws_region, s.model_kind, s.model, s.model_package_version, s.job_type,
-           s.configuration, s.inference_specification_name, s.compiled, s.environment, s.basis, s.runs, s.latency,
-           s.invocations, s.instances,
-           CASE WHEN s.basis = 'instances' THEN s.instances * s.cost_per_hour::numeric
+    SELECT s.series_id, s.series_label, s.aws_account_id, s.aws_region, s.model_kind, s.model, s.model_package_version,
+           s.job_type, s.configuration, s.inference_specification_name, s.compiled, s.environment, s.basis, s.runs,
+           s.latency, s.invocations, s.usable, s.instances,
+           CASE WHEN NOT s.enough THEN NULL
+                WHEN s.basis = 'instances' THEN s.instances * s.cost_per_hour::numeric
                 ELSE s.cost_per_inference::numeric * requests_per_second::numeric * 3600
            END,
-           s.latency <= max_latency_ms,
-           CASE WHEN s.basis = 'instances' THEN s.instances IS NOT NULL
-                ELSE requests_per_second * 60 <= s.invocations
+           CASE WHEN s.enough THEN s.latency <= max_latency_ms END,
+           CASE WHEN NOT s.enough THEN NULL
+                WHEN s.basis = 'instances' THEN s.instances IS NOT NULL
+                ELSE requests_per_second * 60 <= s.usable
            END,
            CASE
+               WHEN NOT s.enough
+                   THEN 'not enough runs: ' || s.runs || ' of the ' || coalesce(min_runs, 1) || ' needed to plan on'
                WHEN s.invocations IS NULL OR s.invocations <= 0 THEN 'no MaxInvocations: capacity unknown'
                WHEN s.basis = 'instances' AND s.cost_per_hour IS NULL THEN 'no CostPerHour: not comparable'
                WHEN s.basis = 'instances' THEN NULL
                WHEN s.cost_per_inference IS NULL THEN 'serverless without CostPerInference: not comparable'
-               WHEN requests_per_second * 60 > s.invocations
+               WHEN requests_per_second * 60 > s.usable
                    THEN 'serverless: the traffic is above the MaxInvocations benchmarked at this MaxConcurrency'
                WHEN s.provisioned > 0
                    THEN 'serverless: CostPerInference x requests an hour; provisioned concurrency not priced by the API'
@@ -380,10 +425,12 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 --    Per account, region and model: the cheapest configuration that meets both the latency target and the traffic
---    (ties: lower latency, fewer instances, configuration name). `candidates` counts the configurations that met
---    both; a model none of whose configurations does gets a row with NULL configuration and a note saying so.
+--    (ties: lower latency, fewer instances, configuration name), with capacity_plan's headroom and min_runs.
+--    `candidates` counts the configurations that met both; a model none of whose configurations does gets a row with
+--    NULL configuration and a note saying so ("not enough runs" when none had min_runs runs).
 CREATE FUNCTION cheapest_configuration(max_latency_ms double precision, requests_per_second double precision,
-                                       since timestamptz DEFAULT NULL)
+                                       since timestamptz DEFAULT NULL, headroom double precision DEFAULT 0.5,
+                                       min_runs integer DEFAULT 3)
 RETURNS TABLE (aws_account_id text, aws_region text, model_kind text, model text, model_package_version integer,
                configuration text, inference_specification_name text, compiled boolean, environment text,
                job_type text, basis text, instance_count integer, hourly_cost numeric,
@@ -392,11 +439,12 @@ RETURNS TABLE (aws_account_id text, aws_region text, model_kind text, model text
 LANGUAGE sql STABLE AS $$
     WITH plan AS (
         SELECT p.*, coalesce(p.meets_latency AND p.meets_traffic AND p.hourly_cost IS NOT NULL, false) AS fits
-        FROM capacity_plan(max_latency_ms, requests_per_second, since) p
+        FROM capacity_plan(max_latency_ms, requests_per_second, since, headroom, min_runs) p
     ), ranked AS (
         -- per model, the configurations that fit first, cheapest first: rank 1 is the answer, or says there is none
         SELECT p.*,
                count(*) FILTER (WHERE p.fits) OVER m AS candidates,
+               count(*) FILTER (WHERE p.runs >= coalesce(min_runs, 1)) OVER m AS planned,
                row_number() OVER (m ORDER BY p.fits DESC, p.hourly_cost, p.median_latency_ms, p.instance_count,
                                              p.configuration, p.series_id) AS rank
         FROM plan p
@@ -416,9 +464,84 @@ LANGUAGE sql STABLE AS $$
            CASE WHEN r.fits THEN r.runs END,
            r.candidates,
            CASE WHEN r.fits THEN r.series_id END,
-           CASE WHEN r.fits THEN r.note ELSE 'no configuration meets both the latency target and the traffic' END
+           CASE WHEN r.fits THEN r.note
+                WHEN r.planned = 0 THEN 'not enough runs: no configuration has ' || coalesce(min_runs, 1)
+                                        || ' runs of the newest version to plan on'
+                ELSE 'no configuration meets both the latency target and the traffic' END
     FROM ranked r
     WHERE r.rank = 1
+$$;
+
+-- 6b. Version A against version B, per configuration: for each series (a configuration with all its other inputs)
+--     that has runs of both model package versions of `model`, the relative change of B against A in latency,
+--     throughput (MaxInvocations) and cost per 1M inferences, with a 95 % confidence interval over the repeated runs.
+--     On logs (a change is a ratio; run-to-run noise is about lognormal): d = mean(ln B) - mean(ln A), its standard
+--     error se = sqrt(var(ln A)/nA + var(ln B)/nB) (Welch, no equal-variance assumption), Welch-Satterthwaite degrees
+--     of freedom (nA + nB - 2 when neither side varies), t = Student's 97.5 % quantile at the degrees of freedom
+--     rounded down (conservative); relative_change = exp(d) - 1 (the ratio of geometric means), low/high =
+--     exp(d -/+ t * se) - 1. Needs two runs of each version; fewer says "not enough runs" and gives no figures. A
+--     bootstrap would not need the lognormal assumption, but is not SQL's to do; on 2-8 % noise the two agree.
+CREATE OR REPLACE FUNCTION benchmark_t975(df double precision)
+RETURNS double precision LANGUAGE sql IMMUTABLE AS $$
+    SELECT v.t
+    FROM (VALUES (1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (5, 2.571), (6, 2.447), (7, 2.365), (8, 2.306),
+                 (9, 2.262), (10, 2.228), (11, 2.201), (12, 2.179), (13, 2.160), (14, 2.145), (15, 2.131), (16, 2.120),
+                 (17, 2.110), (18, 2.101), (19, 2.093), (20, 2.086), (21, 2.080), (22, 2.074), (23, 2.069),
+                 (24, 2.064), (25, 2.060), (26, 2.056), (27, 2.052), (28, 2.048), (29, 2.045), (30, 2.042),
+                 (40, 2.021), (60, 2.000), (120, 1.980)) AS v(d, t)
+    WHERE v.d <= floor(df + 1e-9)
+    ORDER BY v.d DESC
+    LIMIT 1
+$$;
+
+CREATE FUNCTION compare_versions(model text, version_a integer, version_b integer)
+RETURNS TABLE (series_id text, series_label text, aws_account_id text, aws_region text, configuration text,
+               metric text, runs_a bigint, runs_b bigint, geomean_a double precision, geomean_b double precision,
+               relative_change double precision, relative_change_low double precision,
+               relative_change_high double precision, degrees_of_freedom double precision, note text)
+LANGUAGE sql STABLE AS $$
+    WITH runs AS (
+        SELECT c.series_id, c.series_label, c.aws_account_id, c.aws_region, c.configuration, m.metric,
+               c.model_package_version = compare_versions.version_b AS is_b, ln(m.value) AS v
+        FROM completed_benchmarks c
+        CROSS JOIN LATERAL (VALUES ('model_latency_ms',       c.model_latency_ms::double precision),
+                                   ('max_invocations',        c.max_invocations::double precision),
+                                   ('cost_per_1m_inferences', c.cost_per_1m_inferences)) AS m(metric, value)
+        WHERE c.model = compare_versions.model
+          AND c.model_package_version IN (compare_versions.version_a, compare_versions.version_b)
+          -- logs need positive values; NaN (nan.handling=keep) is no measurement
+          AND m.value > 0 AND m.value <> 'NaN'::double precision
+    ), sides AS (
+        SELECT r.series_id, r.series_label, r.aws_account_id, r.aws_region, r.configuration, r.metric,
+               count(*) FILTER (WHERE NOT r.is_b)                        AS na,
+               count(*) FILTER (WHERE r.is_b)                            AS nb,
+               avg(r.v) FILTER (WHERE NOT r.is_b)                        AS ma,
+               avg(r.v) FILTER (WHERE r.is_b)                            AS mb,
+               coalesce(var_samp(r.v) FILTER (WHERE NOT r.is_b), 0)      AS va,
+               coalesce(var_samp(r.v) FILTER (WHERE r.is_b), 0)          AS vb
+        FROM runs r
+        GROUP BY r.series_id, r.series_label, r.aws_account_id, r.aws_region, r.configuration, r.metric
+    ), welch AS (
+        SELECT s.*, s.na >= 2 AND s.nb >= 2 AS enough,
+               CASE WHEN s.na >= 2 AND s.nb >= 2 THEN s.va / s.na + s.vb / s.nb END AS se2,
+               CASE WHEN s.na >= 2 AND s.nb >= 2 THEN
+                   CASE WHEN s.va = 0 AND s.vb = 0 THEN (s.na + s.nb - 2)::double precision
+                        ELSE (s.va / s.na + s.vb / s.nb) ^ 2
+                             / ((s.va / s.na) ^ 2 / (s.na - 1) + (s.vb / s.nb) ^ 2 / (s.nb - 1)) END
+               END AS df
+        FROM sides s
+    )
+    SELECT w.series_id, w.series_label, w.aws_account_id, w.aws_region, w.configuration, w.metric, w.na, w.nb,
+           exp(w.ma), exp(w.mb),
+           CASE WHEN w.enough THEN exp(w.mb - w.ma) - 1 END,
+           CASE WHEN w.enough THEN exp(w.mb - w.ma - benchmark_t975(w.df) * sqrt(w.se2)) - 1 END,
+           CASE WHEN w.enough THEN exp(w.mb - w.ma + benchmark_t975(w.df) * sqrt(w.se2)) - 1 END,
+           w.df,
+           CASE WHEN NOT w.enough
+                THEN 'not enough runs: ' || w.na || ' of version ' || compare_versions.version_a || ' and ' || w.nb
+                     || ' of version ' || compare_versions.version_b || ', at least 2 of each needed'
+           END
+    FROM welch w
 $$;
 
 -- 7. Failure rate per instance type (or serverless configuration), over all accounts and regions: of the steps

@@ -247,7 +247,7 @@ class ShippedConfigsIT {
             }
         }
         assertThat(cheapest).hasSize(1);
-        assertThat(query("SELECT model, configuration, hourly_cost FROM cheapest_configuration(50, 20) ORDER BY model"))
+        assertThat(query("SELECT model, configuration, hourly_cost FROM cheapest_configuration(50, 20, NULL, 1, 1) ORDER BY model"))
                 .extracting(r -> r.get("model") + "/" + r.get("configuration") + "/"
                         + ((java.math.BigDecimal) r.get("hourly_cost")).doubleValue())
                 .containsExactlyElementsOf(cheapest.values());

@@ -284,7 +284,7 @@ class TrendScenarioIT {
         for (int[] ask : new int[][] {{150, 5}, {150, 20}, {150, 40}, {60, 50}, {60, 100}, {40, 2}}) {
             List<String> expected = TrendOracle.cheapest(RUNS, ask[0], ask[1]).stream().map(TrendOracle.Cheapest::row).toList();
             assertThat(stack.query(DB, "SELECT * FROM cheapest_configuration(max_latency_ms => " + ask[0]
-                    + ", requests_per_second => " + ask[1] + ")"))
+                    + ", requests_per_second => " + ask[1] + ", headroom => 1, min_runs => 1)"))
                     .as("%d ms at %d requests/s", ask[0], ask[1])
                     .extracting(TrendScenarioIT::cheapestRow).containsExactlyInAnyOrderElementsOf(expected);
         }
@@ -302,20 +302,20 @@ class TrendScenarioIT {
                 .isEqualTo("ml.g4dn.xlarge");
         // serverless priced per request where the data allows, and said so where it does not
         assertThat(cheapest(150, 5, "111111111111", "eu-west-1", "xgboost-churn")).startsWith("serverless-2048MB-max");
-        assertThat(stack.query(DB, "SELECT configuration, meets_traffic, note FROM capacity_plan(60, 50) "
+        assertThat(stack.query(DB, "SELECT configuration, meets_traffic, note FROM capacity_plan(60, 50, NULL, 1, 1) "
                 + "WHERE model = 'xgboost-churn' AND aws_region = 'eu-west-1' AND basis = 'serverless' ORDER BY 1"))
                 .extracting(r -> r.get("configuration") + "|" + r.get("meets_traffic") + "|" + r.get("note"))
                 .containsExactly(
                         "serverless-2048MB-max10|false|serverless: the traffic is above the MaxInvocations benchmarked at this MaxConcurrency",
                         "serverless-2048MB-max5|false|serverless: the traffic is above the MaxInvocations benchmarked at this MaxConcurrency");
         // the model package's newest version is what is priced
-        assertThat(stack.query(DB, "SELECT DISTINCT model_package_version, runs FROM capacity_plan(150, 5) "
+        assertThat(stack.query(DB, "SELECT DISTINCT model_package_version, runs FROM capacity_plan(150, 5, NULL, 1, 1) "
                 + "WHERE model = 'fraud-detector'")).extracting(r -> r.get("model_package_version") + "|" + r.get("runs"))
                 .containsExactly("7|1");
     }
 
     private static String cheapest(int latency, int rps, String account, String region, String model) throws SQLException {
-        Map<String, Object> r = stack.query(DB, "SELECT * FROM cheapest_configuration(" + latency + ", " + rps + ") "
+        Map<String, Object> r = stack.query(DB, "SELECT * FROM cheapest_configuration(" + latency + ", " + rps + ", NULL, 1, 1) "
                 + "WHERE aws_account_id = '" + account + "' AND aws_region = '" + region + "' AND model = '" + model + "'")
                 .get(0);
         return r.get("configuration") + (Boolean.TRUE.equals(r.get("compiled")) ? " compiled" : "") + "|" + r.get("basis")

@@ -445,14 +445,14 @@ class WarehousePipelineIT {
                 }
                 expected.add(best);
             }
-            assertThat(stack.query(db, "SELECT * FROM cheapest_configuration(" + maxLatency + ", " + rps + ")"))
+            assertThat(stack.query(db, "SELECT * FROM cheapest_configuration(" + maxLatency + ", " + rps + ", NULL, 1, 1)"))
                     .as(maxLatency + " ms at " + rps + " requests/s")
                     .extracting(r -> r.get("model") + "|" + r.get("configuration") + "|" + r.get("instance_count") + "|"
                             + ((BigDecimal) r.get("hourly_cost")).stripTrailingZeros().toPlainString() + "|"
                             + r.get("median_latency_ms"))
                     .containsExactlyInAnyOrderElementsOf(expected);
         }
-        assertThat(stack.query(db, "SELECT model, configuration FROM cheapest_configuration(50, 20)"))
+        assertThat(stack.query(db, "SELECT model, configuration FROM cheapest_configuration(50, 20, NULL, 1, 1)"))
                 .extracting(r -> r.get("model") + "/" + r.get("configuration"))
                 .as("bert-base on ml.inf1.xlarge misses 50 ms").containsExactlyInAnyOrder(
                         "resnet50/ml.inf1.xlarge", "bert-base/ml.g4dn.xlarge");

@@ -94,11 +94,13 @@ public final class SeriesTracker {
             return false;
         });
         List<ReportedChange> changed = new ArrayList<>();
+        // with no run arriving (a run removed, a restore re-decided), what makes a change certain is the runs as they
+        // are: the newest of them in run order confirms it. Never the change's first run, which alone confirms nothing.
+        Run confirming = arrived != null ? arrived : ordered.isEmpty() ? null : ordered.get(ordered.size() - 1);
         for (ChangePoint c : now.values()) {
             ReportedChange old = reported.get(c.firstRun().id());
             ReportedChange next = old != null ? new ReportedChange(c, old.confirmedById(), old.confirmedBy())
-                    : arrived != null ? new ReportedChange(c, arrived.id(), arrived.jobName())
-                    : new ReportedChange(c, c.firstRun().id(), c.firstRun().jobName());
+                    : new ReportedChange(c, confirming.id(), confirming.jobName());
             if (old == null || !sameFigures(old.change(), c)) {
                 changed.add(next);
             }

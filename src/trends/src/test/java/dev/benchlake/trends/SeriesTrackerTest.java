@@ -42,6 +42,24 @@ class SeriesTrackerTest {
     }
 
     @Test
+    void aChangeDecidedWithoutAnArrivingRunIsConfirmedByTheNewestRunNotByItsFirst() {
+        // the runs of a change restored without any reported change (state rebuilt), then decided again
+        double[] v = values(60, 30, 24, 1.3);
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < v.length; i++) {
+            runs.add(run(i, null, v[i]));
+        }
+        tracker.restore(runs, List.of());
+        SeriesTracker.Update update = tracker.recheck();
+
+        assertThat(update.reported()).singleElement().satisfies(r -> {
+            assertThat(r.change().firstRun().jobName()).isEqualTo("job-24");
+            assertThat(r.confirmedBy()).isEqualTo("job-29");
+            assertThat(r.confirmedById()).isEqualTo("job-29");
+        });
+    }
+
+    @Test
     void aBisectReRunOfAnOlderVersionIsNoChange() {
         // versions 1..4, one a week; version 3 is 30 % slower and stays so in version 4
         double[] v = values(60, 28, 14, 1.3);
