@@ -308,12 +308,17 @@ final class TrendScenario {
     }
 
     private static Run run(Site site, String family, int night, Variant v) {
+        return run(site, family, night, v, version(family, night), latencyFactor(site, family, v.cfg(), night));
+    }
+
+    /** A completed step as {@link #runs} makes them, with the given package version and latency factor. */
+    static Run run(Site site, String family, int night, Variant v, Integer version, double latencyFactor) {
         long created = jobCreatedSeconds(night);
         Instant start = EPOCH.plusSeconds(created + 60L * (v.cfg() + 1));
         int offset = family.equals("tiny") ? 0 : site.latencyOffsetMs();
         int j = jitter(site, family, v.cfg(), night);
-        int latency = (int) Math.round(v.latencyMs() * latencyFactor(site, family, v.cfg(), night)) + offset + j;
-        return new Run(site, family, night, jobName(family, night), jobType(family), model(family), version(family, night),
+        int latency = (int) Math.round(v.latencyMs() * latencyFactor) + offset + j;
+        return new Run(site, family, night, jobName(family, night), jobType(family), model(family), version,
                 load(family, night), v, "COMPLETED", latency, v.maxInvocations() + 10 * j, costPerHour(site, v.config()),
                 costPerInference(site, v), EPOCH.plusSeconds(created), start, start.plusSeconds(600),
                 "sm-epc-" + family + "-d" + night + "-" + v.cfg(),
@@ -328,9 +333,13 @@ final class TrendScenario {
 
     /** What one site's emulator serves. */
     static Scenario scenario(Site site) {
+        return scenario(site, runs(site));
+    }
+
+    /** What one site's emulator serves for the given steps (of that site), one job per job name, in their order. */
+    static Scenario scenario(Site site, List<Run> all) {
         Scenario.Builder scenario = Scenario.builder().epoch(EPOCH).region(site.region()).accountId(site.account());
-        List<Run> all = runs(site);
-        for (String job : jobNames()) {
+        for (String job : all.stream().map(Run::jobName).distinct().toList()) {
             List<Run> steps = all.stream().filter(r -> r.jobName().equals(job)).toList();
             Run first = steps.get(0);
             long created = jobCreatedSeconds(first.night());

@@ -192,6 +192,11 @@ public final class Quickstart {
             say("Iceberg sink            " + iceberg.name() + " -> " + lakehouse.toUri() + "  (JDBC catalog in "
                     + stack.jdbcUrl(QuickstartStack.ICEBERG_CATALOG_DATABASE) + ")");
         }
+        // the trends application creates the changes topic before the changes sink subscribes to it
+        stack.startTrends();
+        stack.putConnector(ChangePoints.SINK, ChangePoints.sinkConfig(stack.registryUrl(), stack.postgresPort()).config());
+        say("Trends application      " + QuickstartStack.STEPS_TOPIC + " -> " + QuickstartStack.CHANGES_TOPIC
+                + " -> benchmark_changes  (change points, " + ChangePoints.SINK + ")");
         stack.putConnector(QuickstartStack.SOURCE, sourceConfig(endpoint, stack.registryUrl()).config());
         out.println(READY + " bootstrap=" + stack.bootstrapServers() + " registry=" + stack.registryUrl()
                 + " connect=" + stack.connectUrl() + " jdbc=" + stack.jdbcUrl() + "?user=" + QuickstartStack.DB_USER
@@ -199,6 +204,7 @@ public final class Quickstart {
         out.flush();
         say("Connectors " + QuickstartStack.SOURCE + " and " + QuickstartStack.SINK + " created; waiting for data");
         awaitLanded();
+        awaitChanges();
         TrendReport report = TrendReport.load(stack);
         out.print(report.text());
         if (lakehouse != null) {
@@ -470,6 +476,23 @@ public final class Quickstart {
                 throw new QuickstartException(130, "Stopped.");
             }
         }
+    }
+
+    /** Waits until the trends application has decided on every run and the changes sink landed every change. */
+    private void awaitChanges() throws Exception {
+        long deadline = System.currentTimeMillis() + options.timeout().toMillis();
+        while (!stack.changesCaughtUp()) {
+            checkConnector(ChangePoints.SINK);
+            if (System.currentTimeMillis() > deadline) {
+                throw new QuickstartException(QuickstartException.FAILED, "The trends application or the changes sink "
+                        + "did not catch up within " + options.timeout().toSeconds() + " s: see "
+                        + "target/quickstart/quickstart.log.");
+            }
+            if (stopRequested.await(500, TimeUnit.MILLISECONDS)) {
+                throw new QuickstartException(130, "Stopped.");
+            }
+        }
+        say("Change points decided: " + ChangePoints.load(stack).size() + " confirmed (benchmark_changes)");
     }
 
     /** Fails with the connector's own first line of error when it or its task failed. */

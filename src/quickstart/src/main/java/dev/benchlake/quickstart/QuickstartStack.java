@@ -62,6 +62,8 @@ final class QuickstartStack implements AutoCloseable {
     static final String ICEBERG_CATALOG_DATABASE = "iceberg_catalog";
     static final String STEPS_TOPIC = "benchlake.benchmark-steps";
     static final String JOBS_TOPIC = "benchlake.jobs";
+    /** The trends application's output (config/benchlake-trends.properties). */
+    static final String CHANGES_TOPIC = "benchlake.benchmark-changes";
     /** The dead-letter topic of config/benchlake-sink-postgres.json. */
     static final String SINK_DLQ_TOPIC = "benchlake.sink-dlq.postgres";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +77,7 @@ final class QuickstartStack implements AutoCloseable {
     private SchemaRegistryProcess registry;
     private KafkaBroker kafka;
     private Connect<?> connect;
+    private org.apache.kafka.streams.KafkaStreams trends;
     private URI connectUrl;
     private boolean closed;
 
@@ -241,6 +244,26 @@ final class QuickstartStack implements AutoCloseable {
         }
     }
 
+    /** The trends application, in this JVM, with config/benchlake-trends.properties as shipped ({@link ChangePoints}). */
+    void startTrends() {
+        java.util.Properties props = ChangePoints.trendsProperties(projectDir, kafka.bootstrapServers(),
+                registry.confluentUrl(), Layout.work("quickstart").resolve("trends-" + System.currentTimeMillis()));
+        org.apache.kafka.streams.KafkaStreams t = dev.benchlake.trends.stream.TrendsApp.start(props);
+        synchronized (this) {
+            trends = t;
+            ensureOpen();
+        }
+    }
+
+    /** Whether the trends application has read everything and the changes sink every change (CaughtUp). */
+    boolean changesCaughtUp() throws InterruptedException {
+        java.util.Properties client = new java.util.Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        return dev.benchlake.trends.stream.CaughtUp.check(client, "benchlake-trends", List.of(STEPS_TOPIC, JOBS_TOPIC))
+                && dev.benchlake.trends.stream.CaughtUp.check(client, "connect-" + ChangePoints.SINK,
+                        List.of(CHANGES_TOPIC));
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new QuickstartException(130, "Stopped while starting.");
@@ -335,6 +358,11 @@ final class QuickstartStack implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         List<Throwable> failures = new ArrayList<>();
+        if (trends != null) {
+            org.apache.kafka.streams.KafkaStreams t = trends;
+            run(failures, () -> t.close(Duration.ofSeconds(10)));
+            trends = null;
+        }
         if (connect != null) {
             run(failures, () -> {
                 connect.stop();

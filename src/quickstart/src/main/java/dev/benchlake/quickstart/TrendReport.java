@@ -54,11 +54,20 @@ final class TrendReport {
     final List<Map<String, Object>> cheapest;
     final List<Map<String, Object>> failures;
     final List<Map<String, Object>> trends;
+    /** The confirmed change points (benchmark_changes, {@link ChangePoints}). */
+    final List<Map<String, Object>> changes;
     /** Whether the trends come from several accounts or regions: chart lines then name theirs. */
     private final boolean severalSites;
 
     TrendReport(List<Map<String, Object>> regressions, List<Map<String, Object>> cheapest,
                 List<Map<String, Object>> failures, List<Map<String, Object>> trends) {
+        this(regressions, cheapest, failures, trends, List.of());
+    }
+
+    TrendReport(List<Map<String, Object>> regressions, List<Map<String, Object>> cheapest,
+                List<Map<String, Object>> failures, List<Map<String, Object>> trends,
+                List<Map<String, Object>> changes) {
+        this.changes = changes;
         this.regressions = regressions;
         this.cheapest = cheapest;
         this.failures = failures;
@@ -68,7 +77,7 @@ final class TrendReport {
 
     static TrendReport load(QuickstartStack stack) throws SQLException {
         return new TrendReport(stack.query(REGRESSIONS_SQL), stack.query(CHEAPEST_SQL), stack.query(FAILURES_SQL),
-                stack.query(TRENDS_SQL));
+                stack.query(TRENDS_SQL), ChangePoints.load(stack));
     }
 
     // ---- text ----
@@ -83,6 +92,7 @@ final class TrendReport {
         out.append(table(cheapest, CHEAPEST_COLUMNS));
         out.append("\nFailure rate by instance type (failure_rate_by_instance_type)\n");
         out.append(table(failures, FAILURE_COLUMNS));
+        out.append(ChangePoints.text(changes));
         return out.toString();
     }
 
@@ -178,6 +188,7 @@ final class TrendReport {
                 .append("alike) against the median of its earlier runs, reported beyond 20 %, beyond three median ")
                 .append("absolute deviations and, for latency, by at least 2 ms.</p>\n")
                 .append(htmlTable(regressions, REGRESSION_COLUMNS, true));
+        h.append(ChangePoints.html(changes));
         for (String model : models()) {
             h.append("<h2>").append(esc(model)).append("</h2>\n<div class=\"charts\">\n");
             h.append(chart(model, "latency_ms", "model_latency_ms", "Median model latency (ms) per night"));
@@ -314,6 +325,13 @@ final class TrendReport {
             }
             s.append("</g>\n");
         }
+        for (Map<String, Object> c : changes) {
+            String type = lineOfSeries.get((String) c.get("series_id"));
+            if (!metric.equals(c.get("metric")) || !series.containsKey(type) || c.get("first_run_at") == null) {
+                continue;
+            }
+            s.append(changeMark(c, type, series.get(type), xOf, yOf, top, plotH));
+        }
         int legendY = top + 6;
         for (Map.Entry<String, TreeMap<LocalDate, Double>> e : series.entrySet()) {
             String c = colours.get(e.getKey());
@@ -335,6 +353,30 @@ final class TrendReport {
             legendY += 18;
         }
         return s.append("</svg>\n").toString();
+    }
+
+    /** A confirmed change on a chart: a line at the first run after it, that run ringed, and its size. */
+    private static String changeMark(Map<String, Object> c, String type, TreeMap<LocalDate, Double> points,
+                                     java.util.function.ToDoubleFunction<LocalDate> xOf,
+                                     java.util.function.DoubleUnaryOperator yOf, int top, int plotH) {
+        LocalDate day = ((java.sql.Timestamp) c.get("first_run_at")).toInstant().atZone(java.time.ZoneOffset.UTC)
+                .toLocalDate();
+        double x = xOf.applyAsDouble(day);
+        String colour = "improvement".equals(c.get("direction")) ? "#2ca02c" : "#d62728";
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "<g class=\"change-mark\" data-line=\"%s\" "
+                        + "data-direction=\"%s\" data-first-job=\"%s\" data-date=\"%s\">\n<line x1=\"%.1f\" y1=\"%d\" "
+                        + "x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>\n<text x=\"%.1f\" y=\"%d\" "
+                        + "font-size=\"11\" fill=\"%s\" text-anchor=\"end\">%s %s: %s from %s</text>\n",
+                esc(type), esc(String.valueOf(c.get("direction"))), esc(String.valueOf(c.get("first_job_name"))), day,
+                x, top, x, top + plotH, colour, x - 4, top + 26, colour, esc(String.valueOf(c.get("direction"))),
+                esc(type), esc(String.format(Locale.ROOT, "%+.1f %%", 100 * ((Number) c.get("relative_change"))
+                        .doubleValue())), esc(String.valueOf(c.get("first_job_name")))));
+        Double v = points.get(day);
+        if (v != null) {
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"none\" "
+                    + "stroke=\"%s\" stroke-width=\"2\"/>\n", x - 6, yOf.applyAsDouble(v) - 6, colour));
+        }
+        return s.append("</g>\n").toString();
     }
 
     /**

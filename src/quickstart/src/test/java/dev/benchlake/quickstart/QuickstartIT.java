@@ -99,6 +99,14 @@ class QuickstartIT {
         assertThat(failures.get(2)).contains("ml.inf1.xlarge", " 4 ", " 56 ", "0.071");
         assertThat(failures.get(3)).contains("ml.m5.xlarge", " 1 ", " 56 ", "0.018");
 
+        // the trends application confirmed the injected regression alone, from its first night
+        List<String> changes = section(text, "Confirmed change points", "Report written");
+        assertThat(changes).hasSize(3);
+        String firstJob = DemoScenario.jobName(DemoScenario.REGRESSED_MODEL, DemoScenario.REGRESSION_DAY);
+        assertThat(changes.get(2)).contains(DemoScenario.REGRESSED_MODEL + " | Default | " + DemoScenario.REGRESSED_TYPE
+                + " x1", "model_latency_ms", "regression", "+30.0 % (95 % CI ", firstJob, "2026-03-22T02:00:00Z");
+        assertThat(text).contains("Change points decided: 1 confirmed (benchmark_changes)");
+
         // the self-contained report: four charts, the regression marked on resnet50's latency chart
         Path html = QuickstartStack.projectDir().resolve(report);
         assertThat(text).contains("Report written: " + html.toUri());
@@ -111,6 +119,11 @@ class QuickstartIT {
         assertThat(page).contains("<g class=\"regression-mark\" data-model=\"resnet50\" data-instance-type=\"ml.g4dn.xlarge\" "
                 + "data-since=\"2026-03-22\">", "regression: ml.g4dn.xlarge +30.0 % since 2026-03-22");
         assertThat(count(page, "<polyline class=\"series\"")).isEqualTo(16);
+        // and the change point, at its first run, and in the table of changes
+        assertThat(count(page, "class=\"change-mark\"")).isEqualTo(1);
+        assertThat(page).contains("<g class=\"change-mark\" data-line=\"" + DemoScenario.REGRESSED_TYPE
+                + "\" data-direction=\"regression\" data-first-job=\"" + firstJob + "\" data-date=\"2026-03-22\">",
+                "<table class=\"changes\">");
         // no script, no stylesheet or image from the network
         assertThat(page).doesNotContain("<script", "<link", "src=", "href=", "https://");
 

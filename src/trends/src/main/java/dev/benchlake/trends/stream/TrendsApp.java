@@ -36,6 +36,8 @@ import dev.benchlake.trends.DetectorSettings;
  * {@code trends.changes.partitions} and {@code trends.changes.replication.factor}).
  */
 public final class TrendsApp {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrendsApp.class);
+
     private TrendsApp() {
     }
 
@@ -57,10 +59,15 @@ public final class TrendsApp {
         done.await();
     }
 
-    /** Creates the changes topic when missing and starts the application. */
+    /**
+     * Waits until the step and job topics exist, creates the changes topic when missing and starts the application.
+     * Kafka Streams does not wait for its source topics: started before the source connector has created them, the
+     * application stops for good at its first rebalance (MissingSourceTopicException, state ERROR).
+     */
     public static KafkaStreams start(Properties props) {
         TrendsTopology.Topics topics = topics(props);
         Properties streamsProps = streamsProperties(props);
+        awaitTopics(adminProperties(streamsProps), List.of(topics.steps(), topics.jobs()));
         createChangesTopic(streamsProps, topics.changes(), props);
         Topology topology = TrendsTopology.build(topics, converters(props), DetectorSettings.DEFAULTS);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
@@ -101,12 +108,42 @@ public final class TrendsApp {
         return converter;
     }
 
-    private static void createChangesTopic(Properties streamsProps, String topic, Properties props) {
+    private static Properties adminProperties(Properties streamsProps) {
         Properties admin = new Properties();
         streamsProps.stringPropertyNames().stream()
                 .filter(k -> k.startsWith("bootstrap.") || k.startsWith("security.") || k.startsWith("sasl.")
                         || k.startsWith("ssl."))
                 .forEach(k -> admin.setProperty(k, streamsProps.getProperty(k)));
+        return admin;
+    }
+
+    /** Returns once every topic exists, checking every second (and saying so every minute). */
+    static void awaitTopics(Properties admin, List<String> topics) {
+        try (Admin client = Admin.create(admin)) {
+            long nextLog = 0;
+            while (true) {
+                java.util.Set<String> existing = client.listTopics().names().get();
+                List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
+                if (missing.isEmpty()) {
+                    return;
+                }
+                if (System.currentTimeMillis() >= nextLog) {
+                    LOG.info("Waiting for the topics {} (the source connector creates them with its first records)",
+                            missing);
+                    nextLog = System.currentTimeMillis() + 60_000;
+                }
+                Thread.sleep(1_000);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list the topics", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the topics " + topics, e);
+        }
+    }
+
+    private static void createChangesTopic(Properties streamsProps, String topic, Properties props) {
+        Properties admin = adminProperties(streamsProps);
         int partitions = Integer.parseInt(props.getProperty("trends.changes.partitions", "1"));
         short replication = Short.parseShort(props.getProperty("trends.changes.replication.factor", "-1"));
         try (Admin client = Admin.create(admin)) {
