@@ -103,7 +103,7 @@ class WarehouseDashboardTest {
             parts.add("env " + c.environmentJson());
         }
         if (r.load() != TrendScenario.Load.NONE) {
-            parts.add("load " + ScenarioLanding.trafficPattern(r.load()) + " for 7200 s");
+            parts.add("load " + ScenarioLanding.trafficPattern(r.load())); // the job timeout is no input of a series
         }
         parts.add(r.site().label());
         return String.join(" | ", parts);
