@@ -83,7 +83,16 @@ public final class BusyAccountBenchmark {
     /** What one run measured. */
     private record Result(String run, double floorS, double firstRecordS, double backfillS, double longestDelayMs,
             int changesMeasured, long throttled, long requests, double stepPagesPerSecond, double answeredPerSecond,
-            double ceiling) {
+            double ceiling, Startup startup) {
+    }
+
+    /**
+     * When the first step record waited for, in seconds from the connector's creation: its task RUNNING (the worker's
+     * REST answer), the listing's first page answered, its last page answered (the pages the scenario's jobs fill), the
+     * first step page answered (emulator counters, read every 200 ms); -1 if not seen.
+     */
+    private record Startup(double runningS, double firstListPageS, double listingDoneS, int listingPages,
+            double firstStepPageS) {
     }
 
     void run() throws Exception {
@@ -110,6 +119,14 @@ public final class BusyAccountBenchmark {
                     r.backfillS(), r.backfillS() / r.floorS(), r.throttled(), r.requests(),
                     100.0 * r.throttled() / r.requests(), r.stepPagesPerSecond(), r.answeredPerSecond(),
                     r.stepPagesPerSecond() / r.ceiling(), r.answeredPerSecond() / r.ceiling());
+        }
+        line("");
+        line("| run | task RUNNING | first listing page | listing done (pages) | first step page | first step record |");
+        line("|---|---:|---:|---:|---:|---:|");
+        for (Result r : results) {
+            Startup s = r.startup();
+            line("| %s | %.1f s | %.1f s | %.1f s (%d) | %.1f s | %.1f s |", r.run(), s.runningS(), s.firstListPageS(),
+                    s.listingDoneS(), s.listingPages(), s.firstStepPageS(), r.firstRecordS());
         }
         line("");
         line("Goals (issue 21), each against the figures of its own run:");
@@ -211,6 +228,11 @@ public final class BusyAccountBenchmark {
             emulator.resetCounters();
             long connectorNanos = System.nanoTime();
             harness.startConnector(NAME, props);
+            double runningS = (System.nanoTime() - connectorNanos) / 1e9;
+            int listingPages = (int) Math.ceil((finished + running) / 100.0);
+            double firstListPageS = -1;
+            double listingDoneS = -1;
+            double firstStepPageS = -1;
 
             long backlogRecords = (long) finished * steps;
             double firstRecordS = -1;
@@ -232,6 +254,16 @@ public final class BusyAccountBenchmark {
                 long nowNanos = System.nanoTime();
                 double sinceConnectorS = (nowNanos - connectorNanos) / 1e9;
                 long scenarioNowMs = startAt.toMillis() + (nowNanos - startNanos) / 1_000_000;
+                long listed = emulator.counters().answered(BackfillBenchmark.LIST_JOBS);
+                if (firstListPageS < 0 && listed > 0) {
+                    firstListPageS = sinceConnectorS;
+                }
+                if (listingDoneS < 0 && listed >= listingPages) {
+                    listingDoneS = sinceConnectorS;
+                }
+                if (firstStepPageS < 0 && emulator.counters().answered(STEPS_OP) > 0) {
+                    firstStepPageS = sinceConnectorS;
+                }
                 for (TopicReader.Rec r : all.subList(seen, all.size())) {
                     if (firstRecordS < 0) {
                         firstRecordS = sinceConnectorS;
@@ -285,7 +317,8 @@ public final class BusyAccountBenchmark {
             System.out.printf(Locale.ROOT, "%s: first record %.1f s, backfill %.1f s (floor %.1f s), longest delay %.0f "
                     + "ms%n", run, firstRecordS, backfillS, floorS, longestDelayMs);
             return new Result(run, floorS, firstRecordS, backfillS, longestDelayMs, measured, throttled, requests,
-                    stepPages, answeredPages, ceiling);
+                    stepPages, answeredPages, ceiling,
+                    new Startup(runningS, firstListPageS, listingDoneS, listingPages, firstStepPageS));
         }
     }
 
