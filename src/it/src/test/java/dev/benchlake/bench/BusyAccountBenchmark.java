@@ -23,12 +23,14 @@ import dev.benchlake.it.TopicReader;
  * Day two in a busy account: a backlog of finished jobs read by discovery while a few running jobs change every poll
  * interval, behind a per-operation quota, in three accounts: Benchlake alone; beside a neighbour (another caller
  * spending a share of every operation's quota, never backing off: the emulator's neighbour knob); with a share of calls
- * throttled at random whatever the rate (service load). A fourth run has no quota at all and random throttles only:
- * what they cost against the connector's own ceiling. The emulator's clock is the wall clock.
+ * throttled at random whatever the rate (service load). Two more runs measure random throttles against the connector's
+ * own ceiling: one behind a quota above that ceiling ({@code random-above}), one with no quota at all
+ * ({@code random-free}). The emulator's clock is the wall clock.
  *
  * <p>Baselines, computed in the same run from the scenario: the floor, the backlog's step pages over the step-page
  * rate the quota leaves (the quota, less the neighbour's share, less what the running jobs' polls take; without a
- * quota, the ceiling); the poll interval for freshness. Reported: time to the first step record in Kafka; the longest
+ * quota, the ceiling); the poll interval for freshness. Each run ends with one line per goal of issue 21, met or not
+ * met, against the figures of that run (the harness reports, it does not fail). Reported: time to the first step record in Kafka; the longest
  * delay of a running job's change (a step finishing → its COMPLETED record in Kafka, read committed) while the backlog
  * is read, in poll intervals; the backfill (every backlog step record in Kafka) over the floor; the share of calls
  * throttled; the step-page rate over the ceiling. Run by hand (no {@code install}: the reactor resolves the modules):
@@ -39,7 +41,8 @@ import dev.benchlake.it.TopicReader;
  * </pre>
  *
  * Options, appended to {@code exec.args}: {@code --finished 2000 --steps 4 --running 5 --quota 5 --poll-ms 30000
- * --neighbour-share 0.25 --random-throttles 0.02 --runs alone,neighbour,random,random-free}.
+ * --neighbour-share 0.25 --random-throttles 0.02 --above-quota 25 --runs alone,neighbour,random,random-above,random-free}
+ * ({@code --above-quota}: the quota of the {@code random-above} run, by default twice the ceiling).
  */
 public final class BusyAccountBenchmark {
 
@@ -53,6 +56,7 @@ public final class BusyAccountBenchmark {
     private final long pollMs;
     private final double neighbourShare;
     private final double randomThrottles;
+    private final double aboveQuota;
     private final List<String> runs;
     private final List<String> report = new ArrayList<>();
 
@@ -64,7 +68,11 @@ public final class BusyAccountBenchmark {
         pollMs = Long.parseLong(args.getOrDefault("poll-ms", "30000"));
         neighbourShare = Double.parseDouble(args.getOrDefault("neighbour-share", "0.25"));
         randomThrottles = Double.parseDouble(args.getOrDefault("random-throttles", "0.02"));
-        runs = List.of(args.getOrDefault("runs", "alone,neighbour,random,random-free").split(","));
+        aboveQuota = Double.parseDouble(args.getOrDefault("above-quota", Double.toString(2 * ceiling())));
+        if (aboveQuota <= ceiling()) {
+            throw new IllegalArgumentException("--above-quota must be above the ceiling, " + ceiling() + ": " + aboveQuota);
+        }
+        runs = List.of(args.getOrDefault("runs", "alone,neighbour,random,random-above,random-free").split(","));
     }
 
     public static void main(String[] argv) throws Exception {
@@ -74,7 +82,17 @@ public final class BusyAccountBenchmark {
 
     /** What one run measured. */
     private record Result(String run, double floorS, double firstRecordS, double backfillS, double longestDelayMs,
-            int changesMeasured, long throttled, long requests, double stepPagesPerSecond, double ceiling) {
+            int changesMeasured, long throttled, long requests, double stepPagesPerSecond, double answeredPerSecond,
+            double ceiling, Startup startup) {
+    }
+
+    /**
+     * When the first step record waited for, in seconds from the connector's creation: its task RUNNING (the worker's
+     * REST answer), the listing's first page answered, its last page answered (the pages the scenario's jobs fill), the
+     * first step page answered (emulator counters, read every 200 ms); -1 if not seen.
+     */
+    private record Startup(double runningS, double firstListPageS, double listingDoneS, int listingPages,
+            double firstStepPageS) {
     }
 
     void run() throws Exception {
@@ -82,22 +100,39 @@ public final class BusyAccountBenchmark {
         line("");
         line("Scenario: %,d finished jobs of %d steps (the backlog, discovery on, one describe each) and %d running jobs "
                 + "whose next step finishes every poll interval (poll.interval.ms=%d); quota %s calls/s on each of the "
-                + "three operations, burst %d; api.max.requests.per.second.* = 2.5 × the quota per operation. JVM %s, "
-                + "%d cores; load average at start %s.", finished, steps, running, pollMs, fmt(quota), burst(),
+                + "three operations, burst %d (random-above: %s, burst %d); api.max.requests.per.second.* = 2.5 × the "
+                + "quota per operation. JVM %s, %d cores; load average at start %s.", finished, steps, running, pollMs,
+                fmt(quota), burst(quota), fmt(aboveQuota), burst(aboveQuota),
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), Harness.loadAverage());
         line("");
         List<Result> results = new ArrayList<>();
         for (String r : runs) {
             results.add(run(r.trim()));
         }
-        line("| run | floor | first step record | longest running-job delay | backfill | throttled | step pages/s |");
+        line("| run | floor | first step record | longest running-job delay | backfill | throttled | step pages/s "
+                + "(answered) |");
         line("|---|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             line("| %s | %.1f s (baseline) | %.1f s | %.0f ms = **%.2f × the poll interval** (%d changes) | %.1f s = "
-                    + "**%.3f × the floor** | %,d of %,d = %.2f %% | %.2f = %.2f × the ceiling |", r.run(), r.floorS(),
-                    r.firstRecordS(), r.longestDelayMs(), r.longestDelayMs() / pollMs, r.changesMeasured(), r.backfillS(),
-                    r.backfillS() / r.floorS(), r.throttled(), r.requests(), 100.0 * r.throttled() / r.requests(),
-                    r.stepPagesPerSecond(), r.stepPagesPerSecond() / r.ceiling());
+                    + "**%.3f × the floor** | %,d of %,d = %.2f %% | %.2f (%.2f) = %.2f (%.2f) × the ceiling |", r.run(),
+                    r.floorS(), r.firstRecordS(), r.longestDelayMs(), r.longestDelayMs() / pollMs, r.changesMeasured(),
+                    r.backfillS(), r.backfillS() / r.floorS(), r.throttled(), r.requests(),
+                    100.0 * r.throttled() / r.requests(), r.stepPagesPerSecond(), r.answeredPerSecond(),
+                    r.stepPagesPerSecond() / r.ceiling(), r.answeredPerSecond() / r.ceiling());
+        }
+        line("");
+        line("| run | task RUNNING | first listing page | listing done (pages) | first step page | first step record |");
+        line("|---|---:|---:|---:|---:|---:|");
+        for (Result r : results) {
+            Startup s = r.startup();
+            line("| %s | %.1f s | %.1f s | %.1f s (%d) | %.1f s | %.1f s |", r.run(), s.runningS(), s.firstListPageS(),
+                    s.listingDoneS(), s.listingPages(), s.firstStepPageS(), r.firstRecordS());
+        }
+        line("");
+        line("Goals (issue 21), each against the figures of its own run:");
+        line("");
+        for (Result r : results) {
+            goals(r);
         }
         line("");
         line("Load average at the end: %s.", Harness.loadAverage());
@@ -107,19 +142,46 @@ public final class BusyAccountBenchmark {
         System.out.println("written to " + out.toAbsolutePath());
     }
 
-    private int burst() {
-        return Math.max(1, (int) Math.round(quota));
+    private static int burst(double rate) {
+        return Math.max(1, (int) Math.round(rate));
+    }
+
+    /** The connector's ceiling per operation: 2.5 × the quota it is not told. */
+    private double ceiling() {
+        return 2.5 * quota;
+    }
+
+    /** One line per goal of issue 21 that the run measures, met or not met. */
+    private void goals(Result r) {
+        goal(r.run(), "first step record within 10 s", r.firstRecordS() <= 10, "%.1f s", r.firstRecordS());
+        goal(r.run(), "every running job's change in Kafka within 3 poll intervals", r.longestDelayMs() <= 3.0 * pollMs,
+                "longest %.2f × the poll interval", r.longestDelayMs() / pollMs);
+        double bound = r.run().equals("neighbour") ? 1.15 : 1.1;
+        if (!r.run().equals("random-free")) {
+            goal(r.run(), String.format(Locale.ROOT, "backfill ≤ %.2f × the floor", bound),
+                    r.backfillS() <= bound * r.floorS(), "%.3f ×", r.backfillS() / r.floorS());
+        }
+        if (r.run().startsWith("random-")) {
+            goal(r.run(), "mean step-page rate ≥ 80 % of the ceiling (answered calls)",
+                    r.answeredPerSecond() >= 0.8 * r.ceiling(), "%.2f of %.2f/s = %.2f ×", r.answeredPerSecond(),
+                    r.ceiling(), r.answeredPerSecond() / r.ceiling());
+        }
+    }
+
+    private void goal(String run, String goal, boolean met, String format, Object... values) {
+        line("- %s: %s: %s (%s)", run, goal, met ? "**met**" : "**NOT met**", String.format(Locale.ROOT, format, values));
     }
 
     private Result run(String run) throws Exception {
         boolean withQuota = !run.equals("random-free");
+        double runQuota = run.equals("random-above") ? aboveQuota : quota;
         double neighbour = run.equals("neighbour") ? neighbourShare * quota : 0;
         double random = run.startsWith("random") ? randomThrottles : 0;
-        double ceiling = 2.5 * quota;
+        double ceiling = ceiling();
         // the backlog: finished long before the run, one per second; the running jobs start with the run
         Duration startAt = Duration.ofSeconds(finished + 3_600L);
         double pollsPerSecond = running * 1000.0 / pollMs;
-        double stepPagesLeft = (withQuota ? quota - neighbour : ceiling) - pollsPerSecond;
+        double stepPagesLeft = (withQuota ? Math.min(runQuota - neighbour, ceiling) : ceiling) - pollsPerSecond;
         double floorS = finished / stepPagesLeft;
         int liveSteps = (int) Math.ceil(3 * floorS * 1000 / pollMs) + 3;
         Fixtures.BenchmarkJobs done = Fixtures.benchmarkJobs("done", finished, steps).createdEvery(Duration.ofSeconds(1));
@@ -145,7 +207,7 @@ public final class BusyAccountBenchmark {
              TopicReader records = new TopicReader(harness.bootstrapServers(), NAME + ".steps", true)) {
             if (withQuota) {
                 for (String op : BackfillBenchmark.OPERATIONS) {
-                    emulator.faults().quota(op, quota, burst());
+                    emulator.faults().quota(op, runQuota, burst(runQuota));
                 }
                 emulator.faults().neighbour(neighbour);
             }
@@ -166,6 +228,11 @@ public final class BusyAccountBenchmark {
             emulator.resetCounters();
             long connectorNanos = System.nanoTime();
             harness.startConnector(NAME, props);
+            double runningS = (System.nanoTime() - connectorNanos) / 1e9;
+            int listingPages = (int) Math.ceil((finished + running) / 100.0);
+            double firstListPageS = -1;
+            double listingDoneS = -1;
+            double firstStepPageS = -1;
 
             long backlogRecords = (long) finished * steps;
             double firstRecordS = -1;
@@ -187,6 +254,16 @@ public final class BusyAccountBenchmark {
                 long nowNanos = System.nanoTime();
                 double sinceConnectorS = (nowNanos - connectorNanos) / 1e9;
                 long scenarioNowMs = startAt.toMillis() + (nowNanos - startNanos) / 1_000_000;
+                long listed = emulator.counters().answered(BackfillBenchmark.LIST_JOBS);
+                if (firstListPageS < 0 && listed > 0) {
+                    firstListPageS = sinceConnectorS;
+                }
+                if (listingDoneS < 0 && listed >= listingPages) {
+                    listingDoneS = sinceConnectorS;
+                }
+                if (firstStepPageS < 0 && emulator.counters().answered(STEPS_OP) > 0) {
+                    firstStepPageS = sinceConnectorS;
+                }
                 for (TopicReader.Rec r : all.subList(seen, all.size())) {
                     if (firstRecordS < 0) {
                         firstRecordS = sinceConnectorS;
@@ -236,10 +313,12 @@ public final class BusyAccountBenchmark {
                 requests += emulator.counters().throttled(op) + emulator.counters().answered(op);
             }
             double stepPages = (emulator.counters().throttled(STEPS_OP) + emulator.counters().answered(STEPS_OP)) / backfillS;
+            double answeredPages = emulator.counters().answered(STEPS_OP) / backfillS;
             System.out.printf(Locale.ROOT, "%s: first record %.1f s, backfill %.1f s (floor %.1f s), longest delay %.0f "
                     + "ms%n", run, firstRecordS, backfillS, floorS, longestDelayMs);
             return new Result(run, floorS, firstRecordS, backfillS, longestDelayMs, measured, throttled, requests,
-                    stepPages, ceiling);
+                    stepPages, answeredPages, ceiling,
+                    new Startup(runningS, firstListPageS, listingDoneS, listingPages, firstStepPageS));
         }
     }
 

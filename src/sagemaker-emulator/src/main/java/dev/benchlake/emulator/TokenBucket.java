@@ -54,6 +54,17 @@ final class TokenBucket {
         neighbourPerSecond = callsPerSecond;
         neighbourDice = new java.util.Random(seed);
         nextNeighbourNanos = nowNanos + neighbourGapNanos();
+        // the neighbour calls from now on: the bucket serves it from now on too, full, refilled as time passes; a
+        // bucket that started only at its first other caller would find every neighbour call since waiting at once
+        start(nowNanos);
+    }
+
+    private void start(long nowNanos) {
+        if (!started) {
+            started = true;
+            tokens = burst;
+            lastNanos = nowNanos;
+        }
     }
 
     /** The neighbour's calls that got a token so far. */
@@ -68,11 +79,7 @@ final class TokenBucket {
 
     /** Takes a token at {@code nowNanos} (a {@link System#nanoTime()} reading), or answers false: throttled. */
     synchronized boolean tryTake(long nowNanos) {
-        if (!started) {
-            started = true;
-            tokens = burst;
-            lastNanos = nowNanos;
-        }
+        start(nowNanos);
         neighbourCallsUntil(nowNanos);
         refill(nowNanos);
         serveNeighbour();

@@ -181,6 +181,26 @@ class QuotaTest {
     }
 
     @Test
+    void aNeighbourThatCalledAloneForAMinuteLeavesTheShareFromOurFirstCall() {
+        // a quota of 5/s with a burst of 5; another caller spends 1.25/s of it, alone for the first 60 s
+        emulator.faults().quota(STEPS, 5.0, 5).neighbour(1.25);
+        nanos.addAndGet(60_000 * MS);
+        long ours = 0;
+        // then we call 5 times a second for 10 s: the bucket was refilled all along, so we get its burst and what
+        // the neighbour leaves, 5 + 3.75 × 10 = 42.5 on average, not a minute of its calls queued ahead of ours
+        for (int i = 0; i < 50; i++) {
+            if (calls(1).get(0)) {
+                ours++;
+            }
+            nanos.addAndGet(200 * MS);
+        }
+        assertThat(ours).isBetween(30L, 47L);
+        long[] neighbour = emulator.faults().neighbourCalls().get(STEPS);
+        // its calls of the first minute passed as they came (a Poisson count of mean 87.5 in 70 s)
+        assertThat(neighbour[0]).isBetween(87L - 40, 87L + 40);
+    }
+
+    @Test
     void theNeighbourKnobReadsFromAScenarioFile() {
         Scenario scenario = Scenario.fromJsonString("""
                 {"faults": {"neighbourCallsPerSecond": 2.5,
