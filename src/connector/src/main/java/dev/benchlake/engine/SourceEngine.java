@@ -162,7 +162,8 @@ public final class SourceEngine {
 
     /**
      * One unit of work, in order of priority: a listing page when discovery is due (its own operation's budget: live
-     * jobs that keep the step budget busy must not keep new jobs from being found), a live job due for its poll (or,
+     * jobs that keep the step budget busy must not keep new jobs from being found; while step work is due, a listing
+     * page waiting for its budget or its answer is not waited for), a live job due for its poll (or,
      * by {@link DueQueue}'s aging, a backlog job), the next page of the pass in progress, an answered describe of a
      * listed job, the backlog. The pass in progress yields between its pages to one unit before it, then takes its
      * next page: the listing and live jobs due wait at most one of its pages, and the pass goes on at least at every
@@ -171,8 +172,18 @@ public final class SourceEngine {
     private boolean unit(long now, Batch batch) throws InterruptedException {
         boolean mayGoFirst = current == null || !passYielded;
         if (listing != null && listing.due(now) && mayGoFirst) {
-            passYielded = current != null;
-            return listJobs(now, batch);
+            if (current == null && queue.nextDueAtMs() > now) {
+                return listJobs(now, batch);
+            }
+            // step work is due: the listing page is asked for if its own budget allows, and taken in when answered,
+            // but never waited for (neither its budget nor its answer): the step budget works meanwhile, so the first
+            // step records come while a long first listing is still read
+            ListingDriver.Step step = listing.step(now, now, signal::stopping);
+            if (step.answered()) {
+                passYielded = current != null;
+                addListed(step.jobs());
+                return true;
+            }
         }
         if (queue.liveDue(now) && mayGoFirst) {
             passYielded = current != null;
