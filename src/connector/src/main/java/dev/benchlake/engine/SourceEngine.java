@@ -368,6 +368,7 @@ public final class SourceEngine {
 
     public void stop() {
         signal.stop();
+        transactions.commitOnStop();
         log.info("stopping; {}", stats);
         pipeline.close();
         describes.close();

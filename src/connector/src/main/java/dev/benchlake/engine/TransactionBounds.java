@@ -53,6 +53,18 @@ final class TransactionBounds {
         }
     }
 
+    /**
+     * The task is stopping: the open transaction is committed rather than left to be aborted (Connect commits a
+     * connector-defined transaction at a stop only when asked to). A batch-level request: every batch ends at the end of
+     * one call's records, so whatever the stop finds emitted is a consistent cut. Safe from any thread (the context is
+     * synchronised); harmless with nothing open.
+     */
+    void commitOnStop() {
+        if (transactions != null) {
+            transactions.commitTransaction();
+        }
+    }
+
     private void commit(List<SourceRecord> records) {
         if (transactions == null || openedAtMs == NONE) {
             // nothing emitted since the last commit request
