@@ -10,7 +10,6 @@ import java.util.Random;
 
 import org.apache.kafka.common.utils.MockTime;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.TransactionContext;
 import org.junit.jupiter.api.Test;
 
 import dev.benchlake.api.FakeRecommenderApi;
@@ -55,38 +54,18 @@ class StopCommitTest {
         props.put("api.max.concurrent.requests", "1");
         // a bound far beyond the test: no commit for the transaction's age
         props.put(BenchlakeSourceConfig.PRODUCER_TRANSACTION_TIMEOUT, "3600000");
-        List<String> requests = new ArrayList<>();
-        TransactionContext transactions = new TransactionContext() {
-            @Override
-            public void commitTransaction() {
-                requests.add("commit batch");
-            }
-
-            @Override
-            public void commitTransaction(SourceRecord record) {
-                requests.add("commit at record");
-            }
-
-            @Override
-            public void abortTransaction() {
-                requests.add("abort batch");
-            }
-
-            @Override
-            public void abortTransaction(SourceRecord record) {
-                requests.add("abort at record");
-            }
-        };
+        RecordingTransactions transactions = new RecordingTransactions(time::milliseconds);
         SourceEngine engine = new SourceEngine(EngineDeps.of(slow, new BenchlakeSourceConfig(props), time,
                 new Random(1), new NoOffsets(), transactions, new TaskStats()));
         engine.start(List.of("long"));
         // one poll: about a second of 200 ms pages, a few of the pass's 20
         List<SourceRecord> batch = engine.poll();
         assertThat(batch).as("records of the pass's first pages").isNotEmpty().hasSizeLessThan(STEPS);
-        assertThat(requests).as("mid-pass, nothing asked for yet").isEmpty();
+        assertThat(transactions.commits()).as("mid-pass, nothing asked for yet").isEmpty();
 
         engine.stop();
-        assertThat(requests).as("the stop asks for the open transaction to be committed, and aborts nothing")
-                .containsExactly("commit batch");
+        // (an abort request fails the test: RecordingTransactions throws)
+        assertThat(transactions.commits()).as("the stop asks for the open transaction to be committed, and aborts nothing")
+                .extracting(RecordingTransactions.Commit::record).containsExactly((SourceRecord) null);
     }
 }

@@ -13,7 +13,6 @@ import java.util.Set;
 import org.apache.kafka.common.utils.MockTime;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.TransactionContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,10 +46,6 @@ class TransactionAgeTest {
         }
     }
 
-    /** A commit request and when (on the task's clock) it was made. */
-    private record Commit(SourceRecord record, long atMs) {
-    }
-
     @Test
     void aPassLongerThanTheTransactionBoundIsCommittedInSeveralTransactionsEachCarryingTheCursor() {
         FakeRecommenderApi fake = new FakeRecommenderApi();
@@ -75,28 +70,7 @@ class TransactionAgeTest {
         props.put("api.max.requests.per.second", "1000");
         props.put("api.max.concurrent.requests", "1");
         props.put(BenchlakeSourceConfig.PRODUCER_TRANSACTION_TIMEOUT, Long.toString(TIMEOUT_MS));
-        List<Commit> commits = new ArrayList<>();
-        TransactionContext transactions = new TransactionContext() {
-            @Override
-            public void commitTransaction() {
-                commits.add(new Commit(null, time.milliseconds()));
-            }
-
-            @Override
-            public void commitTransaction(SourceRecord record) {
-                commits.add(new Commit(record, time.milliseconds()));
-            }
-
-            @Override
-            public void abortTransaction() {
-                throw new AssertionError("nothing is aborted");
-            }
-
-            @Override
-            public void abortTransaction(SourceRecord record) {
-                throw new AssertionError("nothing is aborted");
-            }
-        };
+        RecordingTransactions transactions = new RecordingTransactions(time::milliseconds);
         engine = new SourceEngine(EngineDeps.of(slow, new BenchlakeSourceConfig(props), time, new Random(1),
                 new NoOffsets(), transactions, new TaskStats()));
         engine.start(List.of("long"));
@@ -111,6 +85,7 @@ class TransactionAgeTest {
                 records.addAll(batch);
             }
         }
+        List<RecordingTransactions.Commit> commits = transactions.commits();
         Set<String> ids = new HashSet<>();
         records.stream().filter(r -> r.valueSchema().field("step_id") != null)
                 .forEach(r -> ids.add(((Struct) r.value()).getString("step_id")));
@@ -122,7 +97,7 @@ class TransactionAgeTest {
                 STEPS / PAGE_SIZE * CALL_MS).hasSizeGreaterThanOrEqualTo((int) (STEPS / PAGE_SIZE * CALL_MS / (bound + CALL_MS)));
         long openedAt = -1;
         int committed = 0;
-        for (Commit c : commits) {
+        for (RecordingTransactions.Commit c : commits) {
             assertThat(c.record()).as("each commit names the last record of its transaction").isNotNull();
             int upTo = records.indexOf(c.record());
             openedAt = emittedAt.get(records.get(committed));
@@ -131,7 +106,7 @@ class TransactionAgeTest {
         }
         assertThat(committed).as("the last commit covers every record").isEqualTo(records.size());
         // mid-pass commits carry the cursor: the next page's token
-        List<Commit> midPass = commits.subList(0, commits.size() - 1);
+        List<RecordingTransactions.Commit> midPass = commits.subList(0, commits.size() - 1);
         assertThat(midPass).allSatisfy(c ->
                 assertThat(JobOffset.fromMap(c.record().sourceOffset()).nextToken()).as("cursor").isNotNull());
     }

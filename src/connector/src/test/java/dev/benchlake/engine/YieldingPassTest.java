@@ -11,7 +11,6 @@ import java.util.Random;
 
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.TransactionContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,9 +76,9 @@ class YieldingPassTest {
         props.put("api.max.requests.per.second", "1000");
         props.put("api.max.concurrent.requests", "1");
         props.put(BenchlakeSourceConfig.PRODUCER_TRANSACTION_TIMEOUT, Long.toString(TIMEOUT_MS));
-        List<SourceRecord> commits = new ArrayList<>();
+        RecordingTransactions transactions = new RecordingTransactions(time::hiResClockMs);
         engine = new SourceEngine(EngineDeps.of(api, new BenchlakeSourceConfig(props), time, new Random(1),
-                new NoOffsets(), recording(commits), new TaskStats()));
+                new NoOffsets(), transactions, new TaskStats()));
         engine.start(List.of("a-running", "long"));
 
         List<SourceRecord> records = new ArrayList<>();
@@ -111,7 +110,8 @@ class YieldingPassTest {
         }
         // the long pass's transactions: its commits mid-pass (by age, 2 s, or at another job's pass end) carry its
         // cursor, and the pass's end is committed with the record that closes the job
-        List<SourceRecord> named = commits.stream().filter(c -> c != null && "long".equals(job(c))).toList();
+        List<SourceRecord> named = transactions.commits().stream().map(RecordingTransactions.Commit::record)
+                .filter(c -> c != null && "long".equals(job(c))).toList();
         assertThat(named).as("transactions of the 19.5 s pass under a 2 s bound")
                 .hasSizeGreaterThanOrEqualTo((int) ((passEnd - passStart) / (TIMEOUT_MS / 3 + CALL_MS)));
         assertThat(named.subList(0, named.size() - 1)).allSatisfy(c ->
@@ -128,30 +128,5 @@ class YieldingPassTest {
 
     private static String job(SourceRecord r) {
         return ((Struct) r.value()).getString("job_name");
-    }
-
-    /** Records every commit request: the record it names, null for one at the end of the batch. */
-    private static TransactionContext recording(List<SourceRecord> commits) {
-        return new TransactionContext() {
-            @Override
-            public void commitTransaction() {
-                commits.add(null);
-            }
-
-            @Override
-            public void commitTransaction(SourceRecord record) {
-                commits.add(record);
-            }
-
-            @Override
-            public void abortTransaction() {
-                throw new AssertionError("nothing is aborted");
-            }
-
-            @Override
-            public void abortTransaction(SourceRecord record) {
-                throw new AssertionError("nothing is aborted");
-            }
-        };
     }
 }
